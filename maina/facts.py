@@ -79,3 +79,31 @@ def value(key: str) -> Any:
 def reload() -> None:
     """Forget the cached file (tests, or after a clerk edited it)."""
     _cached.cache_clear()
+    _template_variables.cache_clear()
+
+
+def _display(value: Any, lang: str) -> str:
+    """How a fact reads inside a sentence: 1000 → "1,000", dates in the user's language."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, _dt.date):
+        from maina.wareki import format_date_en, format_date_ja
+
+        return format_date_en(value) if lang == "en" else format_date_ja(value)
+    return str(value)
+
+
+@functools.lru_cache(maxsize=4)
+def _template_variables(lang: str) -> Dict[str, str]:
+    return {
+        key: _display(fact.value, lang)
+        for key, fact in all_facts().items()
+        if not isinstance(fact.value, (list, dict))
+    }
+
+
+def template_variables(lang: str = "ja") -> Dict[str, str]:
+    """Every scalar fact as display text, keyed by dotted key, for ``{group.key}`` placeholders."""
+    return dict(_template_variables("en" if lang == "en" else "ja"))

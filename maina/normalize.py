@@ -1,0 +1,55 @@
+"""Normalise resident text before the NLU model sees it.
+
+Residents type the same words many ways: full-/half-width (ﾏｲﾅﾝﾊﾞｰ, ２０１９), wave dashes
+(〜～~), long-vowel marks (ー－―‐), hiragana for katakana loanwords (まいなんばーかーど) and
+kanji/kana variants (無くした/失くした/なくした). The model sees one canonical spelling.
+The stored conversation keeps what the user typed (after the My Number guard); only the
+model input is normalised.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# After NFKC: wave dashes and long-vowel look-alikes.
+_WAVE = re.compile("[〜～~]")
+_DASH_AFTER_KANA = re.compile(r"(?<=[ぁ-んァ-ヶ])[-‐‑–—―−－ｰ]")
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+
+# Canonical spellings (regex → replacement), applied in order. Kept small on purpose:
+# character n-grams absorb most typos; this table fixes what n-grams cannot bridge.
+_CANONICAL = [
+    (re.compile(r"まいなんばー|マイナンバ(?!ー)|まいなんば|ﾏｲﾅﾝﾊﾞｰ"), "マイナンバー"),
+    (re.compile(r"かーど"), "カード"),
+    (re.compile(r"マイナカード|まいなかーど|マイナンバーカード|個人番号カード"), "マイナンバーカード"),
+    (re.compile(r"まいな(?=ほけんしょう|保険証)"), "マイナ"),
+    (re.compile(r"ほけんしょう"), "保険証"),
+    (re.compile(r"無くし|失くし|亡くし"), "なくし"),
+    (re.compile(r"無くな|失くな"), "なくな"),
+    (re.compile(r"落とし|おとし"), "落とし"),
+    (re.compile(r"ぱすわーど|パスワ-ド|ﾊﾟｽﾜｰﾄﾞ"), "パスワード"),
+    (re.compile(r"あんしょうばんごう"), "暗証番号"),
+    (re.compile(r"きげん"), "期限"),
+    (re.compile(r"ゆうこうきげん"), "有効期限"),
+    (re.compile(r"こうしん"), "更新"),
+    (re.compile(r"さいはっこう|再交付"), "再発行"),
+    (re.compile(r"こんびに|ｺﾝﾋﾞﾆ"), "コンビニ"),
+    (re.compile(r"でんししょうめいしょ"), "電子証明書"),
+    (re.compile(r"じゅうみんひょう"), "住民票"),
+    (re.compile(r"ひっこし|引越し|引越"), "引っ越し"),
+]
+
+
+def normalize(text: str) -> str:
+    """Canonical form of ``text`` for the NLU model (idempotent, never raises)."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    text = _WAVE.sub("~", text)
+    text = _DASH_AFTER_KANA.sub("ー", text)
+    text = text.lower()
+    for pattern, replacement in _CANONICAL:
+        text = pattern.sub(replacement, text)
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,1 @@
+"""Custom NLU components: Japanese normaliser, GiNZA-lite tokenizer/featurizer, date extractor."""

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Start, check and stop the action server and Rasa on localhost (used by `make run` and tests).
+
+    python scripts/servers.py start   # background, logs and pids in run/
+    python scripts/servers.py stop
+
+Settings come from the environment, with defaults from scripts/defaults.env.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+DEFAULTS = ROOT / "scripts" / "defaults.env"
+
+
+def settings(overrides: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    """defaults.env, then the process environment, then explicit overrides."""
+    env: Dict[str, str] = {}
+    for line in DEFAULTS.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            env[key.strip()] = value.strip()
+    merged = dict(os.environ)
+    for key, value in env.items():
+        merged.setdefault(key, value)
+    merged.update(overrides or {})
+    return merged
+
+
+def _get(url: str, timeout: float = 2.0) -> Optional[str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+
+
+def wait_until_up(url: str, seconds: float, proc: Optional[subprocess.Popen] = None) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        if _get(url) is not None:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def start_action_server(env: Dict[str, str], run_dir: Path) -> subprocess.Popen:
+    log = open(run_dir / f"actions-{env['MAINA_ACTION_PORT']}.log", "ab")
+    return subprocess.Popen(
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+         "--port", env["MAINA_ACTION_PORT"]],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def start_rasa(env: Dict[str, str], run_dir: Path, model: str) -> subprocess.Popen:
+    log = open(run_dir / f"rasa-{env['MAINA_RASA_PORT']}.log", "ab")
+    command = [
+        str(VENV_BIN / "rasa"), "run", "--model", model,
+        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--port", env["MAINA_RASA_PORT"], "--interface", env.get("MAINA_INTERFACE", "127.0.0.1"),
+        "--response-timeout", env.get("MAINA_RESPONSE_TIMEOUT", "30"),
+        "--cors", *env.get("MAINA_CORS_ORIGINS", "*").split(),
+    ]
+    token = env.get("MAINA_API_TOKEN", "")
+    if token:  # the HTTP API stays off unless protected by a token
+        command += ["--enable-api", "--auth-token", token]
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def stop_process(pid: int, seconds: float = 10.0) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def start(model: str = "models/maina.tar.gz") -> int:
+    env = settings()
+    run_dir = ROOT / "run"
+    run_dir.mkdir(exist_ok=True)
+    stop()
+    actions = start_action_server(env, run_dir)
+    rasa = start_rasa(env, run_dir, model)
+    (run_dir / "pids.json").write_text(json.dumps({"actions": actions.pid, "rasa": rasa.pid}))
+    base = f"http://localhost:{env['MAINA_RASA_PORT']}"
+    ok_actions = wait_until_up(f"http://127.0.0.1:{env['MAINA_ACTION_PORT']}/health", 120, actions)
+    ok_rasa = wait_until_up(f"http://127.0.0.1:{env['MAINA_RASA_PORT']}/", 300, rasa)
+    if not (ok_actions and ok_rasa):
+        print("Servers did not start; see run/*.log", file=sys.stderr)
+        stop()
+        return 1
+    print(f"""
+マイナちゃん is running.
+  Web chat (demo page):  {base}/chat/
+  Office tablet (kiosk): {base}/kiosk/
+  REST channel:          POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "カードをなくした"}}
+  LINE webhook:          {base}/webhooks/line/webhook
+  Action server:         http://localhost:{env['MAINA_ACTION_PORT']}/health
+Logs: run/*.log    Stop: make stop
+""")
+    return 0
+
+
+def stop() -> int:
+    pid_file = ROOT / "run" / "pids.json"
+    if pid_file.exists():
+        for pid in json.loads(pid_file.read_text()).values():
+            stop_process(int(pid))
+        pid_file.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "start"
+    sys.exit({"start": start, "stop": stop}.get(command, lambda: 2)())

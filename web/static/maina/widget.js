@@ -1,0 +1,363 @@
+/*! マイナちゃん chat widget: no dependencies, no build step (docs/web.md).
+ *
+ *   <script src="https://BOT/static/maina/widget.js" data-server="https://BOT" data-lang="ja" defer></script>
+ *
+ * Talks to Rasa's REST channel (POST {server}/webhooks/rest/webhook). Bot and user text is
+ * only ever put into the page with createElement/textContent (never innerHTML). Nothing is
+ * kept in browser storage; the conversation id is a fresh random value per page load.
+ * The kiosk page (kiosk.js) reuses the core below via window.MainaChat (data-bubble="off").
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  var scriptUrl = new URL(script && script.src ? script.src : "static/maina/widget.js", location.href);
+  var staticBase = new URL(".", scriptUrl).href; // …/static/maina/
+  var data = (script && script.dataset) || {};
+  var defaultServer = new URL("../../", staticBase).href.replace(/\/+$/, "");
+  var REQUEST_TIMEOUT_MS = 30000;
+
+  var STRINGS = {
+    ja: {
+      open: "マイナちゃんに質問する", close: "閉じる", title: "マイナちゃん",
+      subtitle: "マイナンバーカードの質問にこたえるよ", inputLabel: "質問を入力",
+      placeholder: "ここに質問を書いてね", send: "送信", typing: "マイナちゃんが考え中…",
+      you: "あなた：", bot: "マイナちゃん：", log: "会話", choices: "返事をえらんでね",
+      langButton: "English", langButtonLang: "en", langLabel: "Switch to English",
+      welcome: "こんにちは！マイナちゃんだよ。マイナンバーカードのことを聞いてね。",
+      error: function (c) {
+        var city = c.city || {};
+        return "ごめんね、いまマイナちゃんにつながらないみたい。" + (city.tel
+          ? "お問い合わせは" + (city.office || "市役所") + "（" + city.tel + "）へどうぞ。"
+          : "少し時間をおいて、もう一度ためしてね。");
+      }
+    },
+    en: {
+      open: "Ask Maina-chan", close: "Close", title: "Maina-chan",
+      subtitle: "Questions about the My Number Card", inputLabel: "Type your question",
+      placeholder: "Type your question here", send: "Send", typing: "Maina-chan is thinking…",
+      you: "You: ", bot: "Maina-chan: ", log: "Conversation", choices: "Choose a reply",
+      langButton: "日本語", langButtonLang: "ja", langLabel: "日本語に切り替える",
+      welcome: "Hello! I'm Maina-chan. Ask me about the My Number Card.",
+      error: function (c) {
+        var city = c.city || {};
+        return "Sorry, I can't connect right now. " + (city.tel
+          ? "Please call " + (city.office_en || "the city office") + " at " + city.tel + "."
+          : "Please try again in a little while.");
+      }
+    }
+  };
+
+  function normLang(value) { return value === "en" ? "en" : "ja"; }
+
+  /** A random conversation id (16 bytes from crypto.getRandomValues, hex). */
+  function newSenderId(prefix) {
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    var hex = "";
+    for (var i = 0; i < bytes.length; i++) hex += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return (prefix || "web") + "-" + hex;
+  }
+
+  /** createElement with attributes and text; the only way this file makes DOM. */
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (attrs[k] !== null && attrs[k] !== undefined) node.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  // URLs and Japanese phone numbers such as 0120-95-0178, 050-3818-1250, 0120-0178-27.
+  var TOKEN = /https?:\/\/[^\s<>"'「」『』（）【】、。]+|0\d{1,4}[-‐‑－]\d{1,4}[-‐‑－]\d{2,4}/g;
+  var NEIGHBOUR = /[0-9０-９\-‐‑－]/;
+
+  /** Append text with clickable links and tel: links; line breaks become <br>. */
+  function appendRichText(parent, text, options) {
+    var links = !options || options.links !== false;
+    String(text).split(/\r\n|\n|\r/).forEach(function (line, index) {
+      if (index) parent.appendChild(el("br"));
+      var last = 0, match;
+      TOKEN.lastIndex = 0;
+      while ((match = TOKEN.exec(line))) {
+        var token = match[0], start = match.index, node = null;
+        if (token.charAt(0) === "h") {
+          token = token.replace(/[.,!?;:]+$/, "");
+          node = links
+            ? el("a", { href: token, target: "_blank", rel: "noopener noreferrer", "class": "link" }, token)
+            : el("span", { "class": "link" }, token);
+        } else {
+          var digits = token.replace(/\D/g, "");
+          var before = line.charAt(start - 1), after = line.charAt(start + token.length);
+          if (!NEIGHBOUR.test(before) && !NEIGHBOUR.test(after) && digits.length >= 10 && digits.length <= 11) {
+            node = el("a", { href: "tel:" + digits, "class": "tel" }, token);
+          }
+        }
+        if (!node) continue;
+        if (start > last) parent.appendChild(document.createTextNode(line.slice(last, start)));
+        parent.appendChild(node);
+        last = start + token.length;
+        TOKEN.lastIndex = last;
+      }
+      if (last < line.length) parent.appendChild(document.createTextNode(line.slice(last)));
+    });
+  }
+
+  /** POST one message to Rasa's REST channel; resolves to the list of bot messages. */
+  function sendToRasa(server, sender, text, lang, signal) {
+    return fetch(server.replace(/\/+$/, "") + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender, message: text, metadata: { language: lang } }),
+      credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: signal
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(function (body) { return Array.isArray(body) ? body : []; });
+  }
+
+  /** config.json (numbers from the bot's facts); {} when it cannot be loaded. */
+  function loadConfig(base) {
+    return fetch(new URL("config.json", base || staticBase).href, { credentials: "omit", cache: "no-cache" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      .catch(function () { return {}; });
+  }
+
+  /**
+   * One conversation shown in a role="log" element. options: log, typing, server, prefix,
+   * avatar, links, lang() -> "ja"|"en", config() -> object, afterQuickReply(), onBotMessage(msg),
+   * onActivity().
+   */
+  function Conversation(options) {
+    this.o = options;
+    this.generation = 0;
+    this.controller = null;
+    this.sender = newSenderId(options.prefix);
+  }
+
+  Conversation.prototype.strings = function () { return STRINGS[this.o.lang()]; };
+
+  Conversation.prototype.reset = function () {
+    if (this.controller) this.controller.abort();
+    this.controller = null;
+    this.generation++;
+    this.sender = newSenderId(this.o.prefix);
+    this.o.log.textContent = "";
+    this.setTyping(false);
+  };
+
+  Conversation.prototype.setTyping = function (on) {
+    var t = this.o.typing;
+    if (!t) return;
+    t.textContent = on ? this.strings().typing : "";
+    t.hidden = !on;
+  };
+
+  Conversation.prototype.scrollTo = function (node) {
+    var log = this.o.log;
+    var target = node ? node.offsetTop - 8 : log.scrollHeight;
+    log.scrollTop = Math.max(0, Math.min(target, log.scrollHeight));
+  };
+
+  Conversation.prototype.removeQuickReplies = function () {
+    var groups = this.o.log.querySelectorAll(".quick");
+    for (var i = 0; i < groups.length; i++) groups[i].remove();
+  };
+
+  Conversation.prototype.addUser = function (text) {
+    var row = el("div", { "class": "msg user" });
+    var bubble = el("p", { "class": "bubble" });
+    bubble.appendChild(el("span", { "class": "sr-only" }, this.strings().you));
+    bubble.appendChild(document.createTextNode(text));
+    row.appendChild(bubble);
+    this.o.log.appendChild(row);
+    this.scrollTo();
+    return row;
+  };
+
+  Conversation.prototype.addBot = function (message, extraClass) {
+    var self = this, s = this.strings();
+    var row = el("div", { "class": "msg bot" + (extraClass ? " " + extraClass : "") });
+    row.appendChild(el("img", { "class": "avatar", src: this.o.avatar, alt: "", width: "40", height: "40" }));
+    var bubble = el("p", { "class": "bubble" });
+    bubble.appendChild(el("span", { "class": "sr-only" }, s.bot));
+    if (typeof message.text === "string") appendRichText(bubble, message.text, { links: this.o.links });
+    row.appendChild(bubble);
+    this.o.log.appendChild(row);
+    var buttons = Array.isArray(message.buttons) ? message.buttons : [];
+    if (buttons.length) {
+      var group = el("div", { "class": "quick", role: "group", "aria-label": s.choices });
+      buttons.forEach(function (b) {
+        if (!b || typeof b.title !== "string") return;
+        var button = el("button", { type: "button", "class": "reply" }, b.title);
+        var payload = typeof b.payload === "string" && b.payload ? b.payload : b.title;
+        button.addEventListener("click", function () {
+          self.say(payload, b.title);
+          if (self.o.afterQuickReply) self.o.afterQuickReply();
+        });
+        group.appendChild(button);
+      });
+      this.o.log.appendChild(group);
+    }
+    return row;
+  };
+
+  /** Show `shown` (default: text) as the user's bubble and send `text` to the bot. */
+  Conversation.prototype.say = function (text, shown) {
+    var self = this;
+    text = String(text || "").trim();
+    if (!text) return Promise.resolve();
+    this.removeQuickReplies();
+    this.addUser(shown || text);
+    if (this.controller) this.controller.abort();
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var generation = this.generation;
+    var timer = setTimeout(function () { if (controller) controller.abort(); }, REQUEST_TIMEOUT_MS);
+    this.controller = controller;
+    this.setTyping(true);
+    return sendToRasa(this.o.server, this.sender, text, this.o.lang(), controller && controller.signal)
+      .then(function (messages) {
+        if (generation !== self.generation || self.controller !== controller) return;
+        var first = null;
+        messages.forEach(function (m) {
+          if (!m || (typeof m.text !== "string" && !Array.isArray(m.buttons))) {
+            if (m && m.custom && self.o.onBotMessage) self.o.onBotMessage(m);
+            return;
+          }
+          var row = self.addBot(m);
+          first = first || row;
+          if (self.o.onBotMessage) self.o.onBotMessage(m);
+        });
+        if (first) self.scrollTo(first.offsetHeight > self.o.log.clientHeight / 2 ? first : null);
+      })
+      .catch(function () {
+        if (generation !== self.generation || self.controller !== controller) return;
+        self.scrollTo(self.addBot({ text: self.strings().error(self.o.config() || {}) }, "error"));
+      })
+      .then(function () {
+        clearTimeout(timer);
+        if (generation !== self.generation || self.controller !== controller) return;
+        self.controller = null;
+        self.setTyping(false);
+        if (self.o.onActivity) self.o.onActivity();
+      });
+  };
+
+  var MainaChat = {
+    STRINGS: STRINGS, staticBase: staticBase, defaultServer: defaultServer,
+    newSenderId: newSenderId, el: el, appendRichText: appendRichText,
+    sendToRasa: sendToRasa, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang
+  };
+  window.MainaChat = MainaChat;
+
+  if (data.bubble === "off") return;
+
+  // ---- the chat bubble -------------------------------------------------------------------
+  function mountBubble() {
+    var lang = normLang(data.lang);
+    var config = {};
+    var host = el("div", { id: "maina-chat-widget" });
+    var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
+    var css = el("link", { rel: "stylesheet", href: staticBase + "widget.css" });
+    var wrap = el("div", { "class": "maina", lang: lang });
+    var launcher = el("button", { type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "maina-panel" });
+    launcher.hidden = true;
+    launcher.appendChild(el("img", { src: staticBase + "maina.svg", alt: "", width: "44", height: "44" }));
+    var launcherText = el("span", { "class": "launcher-text" });
+    launcher.appendChild(launcherText);
+
+    var panel = el("section", { id: "maina-panel", "class": "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "maina-title" });
+    panel.hidden = true;
+    var header = el("header", { "class": "head" });
+    header.appendChild(el("img", { "class": "avatar", src: staticBase + "maina.svg", alt: "", width: "40", height: "40" }));
+    var titles = el("div", { "class": "titles" });
+    var title = el("h2", { id: "maina-title" });
+    var subtitle = el("p", { "class": "subtitle" });
+    titles.appendChild(title); titles.appendChild(subtitle);
+    header.appendChild(titles);
+    var langButton = el("button", { type: "button", "class": "lang" });
+    var closeButton = el("button", { type: "button", "class": "close" });
+    closeButton.appendChild(el("span", { "aria-hidden": "true" }, "×"));
+    header.appendChild(langButton); header.appendChild(closeButton);
+
+    var log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
+    var typing = el("p", { "class": "typing", role: "status" });
+    typing.hidden = true;
+    var form = el("form", { "class": "composer" });
+    var input = el("input", { id: "maina-input", type: "text", autocomplete: "off", maxlength: "500", enterkeyhint: "send" });
+    var label = el("label", { "for": "maina-input", "class": "sr-only" });
+    var sendButton = el("button", { type: "submit", "class": "send" });
+    form.appendChild(label); form.appendChild(input); form.appendChild(sendButton);
+    panel.appendChild(header); panel.appendChild(log); panel.appendChild(typing); panel.appendChild(form);
+    wrap.appendChild(launcher); wrap.appendChild(panel);
+    root.appendChild(css); root.appendChild(wrap);
+
+    var conversation = new Conversation({
+      log: log, typing: typing, server: (data.server || defaultServer), prefix: "web",
+      avatar: staticBase + "maina.svg", links: true,
+      lang: function () { return lang; }, config: function () { return config; },
+      afterQuickReply: function () { input.focus(); }
+    });
+
+    function applyLanguage() {
+      var s = STRINGS[lang];
+      wrap.setAttribute("lang", lang);
+      launcher.setAttribute("aria-label", s.open);
+      launcherText.textContent = s.title;
+      title.textContent = s.title;
+      subtitle.textContent = s.subtitle;
+      langButton.textContent = s.langButton;
+      langButton.setAttribute("lang", s.langButtonLang);
+      langButton.setAttribute("aria-label", s.langLabel);
+      closeButton.setAttribute("aria-label", s.close);
+      log.setAttribute("aria-label", s.log);
+      label.textContent = s.inputLabel;
+      input.setAttribute("placeholder", s.placeholder);
+      sendButton.textContent = s.send;
+    }
+
+    function setOpen(open) {
+      panel.hidden = !open;
+      launcher.hidden = open;
+      launcher.setAttribute("aria-expanded", String(open));
+      if (open) {
+        if (!log.firstChild) conversation.addBot({ text: STRINGS[lang].welcome }, "welcome");
+        input.focus();
+      } else {
+        launcher.focus();
+      }
+    }
+
+    launcher.addEventListener("click", function () { setOpen(true); });
+    closeButton.addEventListener("click", function () { setOpen(false); });
+    panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
+    langButton.addEventListener("click", function () {
+      lang = lang === "ja" ? "en" : "ja";
+      applyLanguage();
+    });
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var text = input.value;
+      input.value = "";
+      conversation.say(text);
+    });
+
+    applyLanguage();
+    var shown = false;
+    function show() {
+      if (shown) return;
+      shown = true;
+      if (data.open === "true") setOpen(true); else launcher.hidden = false;
+    }
+    css.addEventListener("load", show);
+    css.addEventListener("error", show);
+    setTimeout(show, 3000);
+    document.body.appendChild(host);
+    loadConfig(staticBase).then(function (c) { config = c; });
+    MainaChat.widget = { conversation: conversation, open: function () { setOpen(true); } };
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mountBubble);
+  else mountBubble();
+})();
