@@ -45,7 +45,7 @@ stop:
 	@$(BIN)/python scripts/servers.py stop
 
 validate: install
-	$(BIN)/rasa data validate --fail-on-warnings --quiet
+	$(BIN)/python scripts/validate.py
 
 test-unit: install
 	$(BIN)/pytest -q tests/unit

@@ -198,7 +198,7 @@ def button_to_action(button: Mapping[str, Any]) -> Tuple[Optional[Dict[str, Any]
         return {"type": "uri", "label": label, "uri": target}, None
     if not payload or utf16_len(payload) > MAX_POSTBACK_DATA:
         return None, None
-    title = _button_title(button, payload.lstrip("/"))
+    title = _button_title(button, payload.lstrip("/").strip() or payload)
     return (
         {
             "type": "postback",

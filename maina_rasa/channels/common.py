@@ -135,11 +135,14 @@ def pick_language(text: str, metadata: Optional[Mapping[str, Any]] = None) -> st
 
     ``metadata["language"]`` wins when it names ja/en. Otherwise English when the text has
     Latin letters and no Japanese characters (the mask marker does not count), else Japanese.
+    A button payload such as ``/ask_my_expiry`` says nothing about the language: Japanese.
     """
     if isinstance(metadata, Mapping):
         chosen = normalize_language(metadata.get("language"))
         if chosen:
             return chosen
+    if (text or "").lstrip().startswith("/"):
+        return DEFAULT_LANGUAGE
     plain = (text or "").replace(MARKER, " ")
     if _LATIN.search(plain) and not _JAPANESE.search(plain):
         return "en"

@@ -126,8 +126,8 @@
 
   /**
    * One conversation shown in a role="log" element. options: log, typing, server, prefix,
-   * avatar, links, lang() -> "ja"|"en", config() -> object, afterQuickReply(), onBotMessage(msg),
-   * onActivity().
+   * avatar, links, lang() -> "ja"|"en", config() -> config.json (a Promise), afterQuickReply(),
+   * onReplies(list of bot messages), onActivity().
    */
   function Conversation(options) {
     this.o = options;
@@ -221,19 +221,19 @@
         if (generation !== self.generation || self.controller !== controller) return;
         var first = null;
         messages.forEach(function (m) {
-          if (!m || (typeof m.text !== "string" && !Array.isArray(m.buttons))) {
-            if (m && m.custom && self.o.onBotMessage) self.o.onBotMessage(m);
-            return;
-          }
+          if (!m || (typeof m.text !== "string" && !Array.isArray(m.buttons))) return;
           var row = self.addBot(m);
           first = first || row;
-          if (self.o.onBotMessage) self.o.onBotMessage(m);
         });
+        if (self.o.onReplies) self.o.onReplies(messages);
         if (first) self.scrollTo(first.offsetHeight > self.o.log.clientHeight / 2 ? first : null);
       })
       .catch(function () {
         if (generation !== self.generation || self.controller !== controller) return;
-        self.scrollTo(self.addBot({ text: self.strings().error(self.o.config() || {}) }, "error"));
+        return Promise.resolve(self.o.config()).then(function (config) {
+          if (generation !== self.generation) return;
+          self.scrollTo(self.addBot({ text: self.strings().error(config || {}) }, "error"));
+        });
       })
       .then(function () {
         clearTimeout(timer);
@@ -256,7 +256,7 @@
   // ---- the chat bubble -------------------------------------------------------------------
   function mountBubble() {
     var lang = normLang(data.lang);
-    var config = {};
+    var config = loadConfig(staticBase);
     var host = el("div", { id: "maina-chat-widget" });
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     var css = el("link", { rel: "stylesheet", href: staticBase + "widget.css" });
@@ -269,7 +269,7 @@
 
     var panel = el("section", { id: "maina-panel", "class": "panel", role: "dialog", "aria-modal": "false", "aria-labelledby": "maina-title" });
     panel.hidden = true;
-    var header = el("header", { "class": "head" });
+    var header = el("div", { "class": "head" });
     header.appendChild(el("img", { "class": "avatar", src: staticBase + "maina.svg", alt: "", width: "40", height: "40" }));
     var titles = el("div", { "class": "titles" });
     var title = el("h2", { id: "maina-title" });
@@ -354,7 +354,6 @@
     css.addEventListener("error", show);
     setTimeout(show, 3000);
     document.body.appendChild(host);
-    loadConfig(staticBase).then(function (c) { config = c; });
     MainaChat.widget = { conversation: conversation, open: function () { setOpen(true); } };
   }
 

@@ -1,0 +1,1 @@
+"""Custom actions (rasa-sdk): thin wrappers around the maina domain package."""

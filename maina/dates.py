@@ -1,0 +1,635 @@
+"""Find dates in Japanese or English user text and tell what each date is about.
+
+``extract_dates(text, today)`` returns one :class:`DateMention` per date-like expression, with its
+character offsets in the *original* text, the parsed date, an error code when the expression is
+not a usable date, and the role the user gave it (birth, issue, ...) from cue words nearby.
+
+Design notes (see docs/date-parser.md for the full rules and the library comparison):
+
+* Own small parser, no third-party library: every format we need is a handful of regular
+  expressions over an NFKC-normalised, lower-cased copy of the text; offsets are mapped back.
+* ``value`` is set only for a complete, valid date (``error`` is None). When the expression names
+  a real day but is still wrong (``era_out_of_range``: 平成31年5月1日; ``future``), that day is in
+  ``candidates`` so the bot can ask "2019年（令和元年）5月1日のこと？"; ``ambiguous_date``
+  (03/04/2019) lists both readings there.
+* The function never raises; text without dates gives ``[]``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from maina import wareki
+
+# ---------------------------------------------------------------------------------------------
+# Public data
+
+ROLES = ("birth", "issue", "application", "stay_end", "card_expiry", "cert_expiry")
+
+ERROR_INVALID_DATE = "invalid_date"  # no such day: 2月30日, 13月1日, 平成0年
+ERROR_ERA_OUT_OF_RANGE = "era_out_of_range"  # 平成31年5月1日, 平成32年, 令和元年4月30日 (candidates set)
+ERROR_FUTURE = "future"  # a birth/issue/application date after today (candidates set)
+ERROR_INCOMPLETE = "incomplete_date"  # year+month or month+day only (value None)
+ERROR_AMBIGUOUS = "ambiguous_date"  # 03/04/2019: day/month order unknown (candidates set)
+ERROR_OUT_OF_RANGE = "out_of_range"  # a year before 1868 or far in the future (value None)
+
+ERROR_CODES = (
+    ERROR_INVALID_DATE,
+    ERROR_ERA_OUT_OF_RANGE,
+    ERROR_FUTURE,
+    ERROR_INCOMPLETE,
+    ERROR_AMBIGUOUS,
+    ERROR_OUT_OF_RANGE,
+)
+
+# roles for which a date after today is impossible
+_PAST_ROLES = frozenset({"birth", "issue", "application"})
+MIN_YEAR = 1868
+MAX_YEARS_AHEAD = 100
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date-like expression found in user text.
+
+    ``start``/``end`` are offsets into the text given to :func:`extract_dates` (``text[start:end]``
+    is the expression as the user wrote it). ``year``/``month``/``day`` are what was read (Western
+    year); parts that were not written are None. ``era``/``era_year`` are set for 和暦 input.
+    """
+
+    start: int
+    end: int
+    text: str
+    value: Optional[_dt.date]
+    error: Optional[str]
+    role: Optional[str]
+    year: Optional[int] = None
+    month: Optional[int] = None
+    day: Optional[int] = None
+    era: Optional[str] = None
+    era_year: Optional[int] = None
+    candidates: Tuple[_dt.date, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the mention is a complete, valid date the bot may compute with."""
+        return self.error is None and self.value is not None
+
+    @property
+    def suggestion(self) -> Optional[_dt.date]:
+        """The one day the user probably meant when the mention is not ok (平成32年1月1日 →
+        2020-01-01), else None."""
+        return self.candidates[0] if not self.ok and len(self.candidates) == 1 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Normalisation with an offset map
+
+_DASHES = {ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe63"}
+_SOUND_MARKS = "\uff9e\uff9f\u3099\u309a"
+
+
+class _Normalised:
+    """NFKC + lower-case copy of a text, with each character's span in the original."""
+
+    __slots__ = ("text", "starts", "ends")
+
+    def __init__(self, original: str) -> None:
+        chars: List[str] = []
+        starts: List[int] = []
+        ends: List[int] = []
+        i, n = 0, len(original)
+        while i < n:
+            j = i + 1
+            # keep a base character together with its combining marks (ｶﾞ → ガ)
+            while j < n and (unicodedata.combining(original[j]) or original[j] in _SOUND_MARKS):
+                j += 1
+            piece = unicodedata.normalize("NFKC", original[i:j]).lower().translate(_DASHES)
+            for ch in piece:
+                chars.append(ch)
+                starts.append(i)
+                ends.append(j)
+            i = j
+        # the long-vowel mark typed as a dash between digits: 2019ー03ー10
+        for k in range(1, len(chars) - 1):
+            if chars[k] == "ー" and chars[k - 1].isdigit() and chars[k + 1].isdigit():
+                chars[k] = "-"
+        self.text = "".join(chars)
+        self.starts = starts
+        self.ends = ends
+
+    def span(self, start: int, end: int) -> Tuple[int, int]:
+        """Map a normalised [start, end) back to the original text."""
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KNUM = "[〇零一二三四五六七八九十百千]{1,7}"
+
+
+def parse_number(token: str) -> Optional[int]:
+    """'12' → 12, '十二' → 12, '二〇一九' → 2019, '千九百八十八' → 1988; None if not a number."""
+    token = token.strip()
+    if not token:
+        return None
+    if token.isascii() and token.isdigit():
+        return int(token)
+    if any(ch in _KANJI_UNITS for ch in token):
+        total, current = 0, None
+        for ch in token:
+            if ch in _KANJI_DIGITS:
+                if current is not None:  # two digits in a row inside an additive number
+                    return None
+                current = _KANJI_DIGITS[ch]
+            elif ch in _KANJI_UNITS:
+                total += (1 if current is None else current) * _KANJI_UNITS[ch]
+                current = None
+            else:
+                return None
+        return total + (current or 0)
+    digits = []
+    for ch in token:
+        if ch not in _KANJI_DIGITS:
+            return None
+        digits.append(str(_KANJI_DIGITS[ch]))
+    return int("".join(digits))
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns (applied to the normalised, lower-cased text)
+
+_ERA_NAMES = "|".join(era.name for era in wareki.ERAS)
+_ERA_KANJI1 = "".join(wareki.ERA_BY_KANJI_ABBREV)
+_ERA_LETTERS = "".join(era.letter.lower() for era in wareki.ERAS)
+
+_YEAR_JA = (
+    rf"(?:(?P<era>{_ERA_NAMES})\s*(?P<eyear>元|\d{{1,2}}|{_KNUM})"
+    rf"|(?<![a-z])(?P<eletter>[{_ERA_LETTERS}])\s*(?P<lyear>元|\d{{1,2}})"
+    rf"|(?P<wyear>(?<!\d)\d{{4}}|[〇零一二三四五六七八九]{{4}}|二?千[〇零一二三四五六七八九十百]{{0,6}}))"
+)
+_RE_JA = re.compile(
+    rf"(?:{_YEAR_JA}\s*年\s*(?:の\s*)?)?"
+    rf"(?<!\d)(?P<month>\d{{1,2}}|{_KNUM})\s*月\s*"
+    rf"(?:(?P<day>\d{{1,2}}|{_KNUM})\s*日)?"
+)
+_RE_ERA_NUMERIC = re.compile(
+    rf"(?:(?P<era>{_ERA_NAMES}|[{_ERA_KANJI1}])|(?<![a-z])(?P<eletter>[{_ERA_LETTERS}]))"
+    r"\s*(?P<eyear>元|\d{1,2})\s*(?P<sep>[./-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
+    r"(?!\d)(?![./-]\d)"
+)
+_RE_YMD = re.compile(
+    r"(?<![\d.])(?P<year>\d{4})\s*(?P<sep>[./-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
+    r"(?!\d)(?![./-]\d)"
+)
+_RE_DMY_NUMERIC = re.compile(
+    r"(?<![\d./-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})(?![\d])(?![./-]\d)"
+)
+_MONTH_WORDS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sept": 9, "sep": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = "|".join(sorted(_MONTH_WORDS, key=len, reverse=True))
+_RE_EN_DMY = re.compile(
+    rf"(?<![\w])(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s/-]*(?P<mon>{_MON})(?![a-z])\.?"
+    r"(?:,?[\s/-]*(?P<year>\d{4})(?!\d))?"
+)
+_RE_EN_MDY = re.compile(
+    rf"(?<![a-z])(?P<mon>{_MON})(?![a-z])\.?\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?![\d])"
+    r"(?:,?\s*(?P<year>\d{4})(?!\d))?"
+)
+_RE_EN_MY = re.compile(rf"(?<![a-z])(?P<mon>{_MON})(?![a-z])\.?,?\s+(?P<year>\d{{4}})(?!\d)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Role cues
+
+_AFTER, _BEFORE, _BOTH = "after", "before", "both"
+
+
+@dataclass(frozen=True)
+class _Cue:
+    pattern: "re.Pattern[str]"
+    role: str
+    direction: str  # where the cue may stand relative to the date it describes
+    english: bool = False
+    max_distance: int = 40
+
+
+def _cues() -> Tuple[_Cue, ...]:
+    ja = [
+        # labels (nouns): before the date (交付日は2019年…) or after it (…が誕生日)
+        (r"生年月日|誕生日|お誕生日|生まれは|生まれた日|出生日", "birth", _BOTH),
+        (r"交付日|発行日|交付年月日|作った日|作成日|受け取った日|受取日|取得日", "issue", _BOTH),
+        (r"申請日|申請受付日|申請した日|申込日|申し込んだ日", "application", _BOTH),
+        (r"在留カードの有効期限|在留カードの期限|在留期限|在留期間|在留期間の満了日|満了日|ビザの期限|ビザの有効期限",
+         "stay_end", _BOTH),
+        (r"電子証明書の有効期限|電子証明書の期限|証明書の有効期限|証明書の期限", "cert_expiry", _BOTH),
+        (r"カードの有効期限|有効期限|有効期間", "card_expiry", _BOTH),
+        # verbs and verb stems: they follow the date (1990年1月1日生まれ, 2019年3月10日に作った)
+        (r"生まれ|産まれ|うまれ|誕生", "birth", _AFTER),
+        (r"交付|発行|作っ|作り|作ら|作成|つくっ|つくり|受け取|受取|もらっ|もらい|貰っ|貰い|取得|手に入れ|届い|ゲット",
+         "issue", _AFTER),
+        (r"申請|申し込|申込", "application", _AFTER),
+        (r"満了|在留期間が切れ|在留期限が切れ|ビザが切れ", "stay_end", _AFTER),
+        (r"まで有効|で期限切れ|に期限切れ|期限が切れ", "card_expiry", _AFTER),
+    ]
+    en = [
+        (r"\bdate of birth\b|\bborn\b|\bbirthday\b|\bbirth\b|\bdob\b|\bd\.o\.b\b", "birth"),
+        (r"\bperiod of stay\b|\b(?:stay|visa|residence card|residence permit|status of residence)"
+         r"\s+(?:ends|ended|expires|expired|expiry|expiration|is valid|runs out|valid until)\b|\bvisa expir\w*",
+         "stay_end"),
+        (r"\b(?:electronic )?certificates?\s+(?:expires?|expiry|expiration|is valid|valid until)\b",
+         "cert_expiry"),
+        (r"\bexpires?\b|\bexpiry\b|\bexpiration\b|\bvalid until\b|\bvalid till\b", "card_expiry"),
+        (r"\bapplied\b|\bapplication\b|\bapply\b|\bsubmitted\b", "application"),
+        (r"\bgot\b|\bissued?\b|\breceived\b|\bpicked (?:it )?up\b|\bcollected\b|\bobtained\b|\bmade\b|\bcreated\b",
+         "issue"),
+    ]
+    # longest alternative first, so that 在留期間の満了日 is one cue rather than 在留期間 + 満了日
+    cues = [_Cue(re.compile("|".join(sorted(p.split("|"), key=len, reverse=True))), role, d)
+            for p, role, d in ja]
+    cues.append(_Cue(re.compile(r"生(?![活徒産命涯])"), "birth", _AFTER, max_distance=0))  # 1990年1月1日生
+    cues += [_Cue(re.compile(p), role, _BOTH, english=True) for p, role in en]
+    return tuple(cues)
+
+
+_CUES = _cues()
+_SENTENCE_END = re.compile(r"[。！？!?\n\r]|\.(?=\s|$)")
+# cost added to a cue's distance: Japanese predicates follow the date, English ones precede it
+_PENALTY_JA_LABEL_AFTER = 2
+_PENALTY_EN_AFTER = 12
+
+
+@dataclass(frozen=True)
+class _CueHit:
+    start: int
+    end: int
+    cue: _Cue
+
+
+def _find_cues(norm: str) -> List[_CueHit]:
+    hits = [_CueHit(m.start(), m.end(), cue) for cue in _CUES for m in cue.pattern.finditer(norm)]
+    # drop hits contained in a longer hit (在留カードの有効期限 beats 有効期限)
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: List[_CueHit] = []
+    reach: Tuple[int, int] = (-1, -1)  # span of the kept hit that reaches furthest right
+    for hit in hits:
+        if hit.end <= reach[1] and (hit.start, hit.end) != reach:
+            continue  # inside a longer cue that starts at or before it
+        kept.append(hit)
+        if hit.end > reach[1]:
+            reach = (hit.start, hit.end)
+    return kept
+
+
+def _role_for(start: int, end: int, lo: int, hi: int, hits: Sequence[_CueHit]) -> Optional[str]:
+    """Pick the role whose cue is nearest to the date span [start, end) within [lo, hi)."""
+    best: Optional[Tuple[int, int, str]] = None
+    for hit in hits:
+        if hit.end <= start and hit.start >= lo:  # cue before the date
+            if hit.cue.direction == _AFTER:
+                continue
+            distance = start - hit.end
+            cost = distance
+            order = 0
+        elif hit.start >= end and hit.end <= hi:  # cue after the date
+            if hit.cue.direction == _BEFORE:
+                continue
+            distance = hit.start - end
+            if hit.cue.english:
+                cost = distance + _PENALTY_EN_AFTER
+            elif hit.cue.direction == _BOTH:
+                cost = distance + _PENALTY_JA_LABEL_AFTER
+            else:
+                cost = distance
+            order = 1
+        else:
+            continue
+        if distance > hit.cue.max_distance:
+            continue
+        key = (cost, order, hit.cue.role)
+        if best is None or key < best:
+            best = key
+    return None if best is None else best[2]
+
+
+# ---------------------------------------------------------------------------------------------
+# Extraction
+
+
+@dataclass
+class _Raw:
+    start: int  # normalised offsets
+    end: int
+    year: Optional[int] = None
+    month: Optional[int] = None
+    day: Optional[int] = None
+    era: Optional[wareki.Era] = None
+    era_year: Optional[int] = None
+    swap: Optional[Tuple[int, int]] = None  # (a, b) of an a/b/yyyy date whose order is unknown
+    bad_number: bool = False
+
+
+def _era_year(token: Optional[str]) -> Optional[int]:
+    if token is None:
+        return None
+    return 1 if token == "元" else parse_number(token)
+
+
+def _from_ja(m: "re.Match[str]") -> Optional[_Raw]:
+    raw = _Raw(m.start(), m.end())
+    raw.month = parse_number(m.group("month"))
+    raw.day = parse_number(m.group("day")) if m.group("day") else None
+    if m.group("era"):
+        raw.era = wareki.ERA_BY_NAME[m.group("era")]
+        raw.era_year = _era_year(m.group("eyear"))
+    elif m.group("eletter"):
+        raw.era = wareki.ERA_BY_LETTER[m.group("eletter").upper()]
+        raw.era_year = _era_year(m.group("lyear"))
+    elif m.group("wyear"):
+        raw.year = parse_number(m.group("wyear"))
+        raw.bad_number = raw.year is None
+    has_year = raw.era is not None or raw.year is not None or raw.bad_number
+    if raw.month is None:
+        return None
+    if not has_year and raw.day is None:
+        return None  # a bare "3月" is not a date mention
+    return raw
+
+
+def _from_era_numeric(m: "re.Match[str]") -> _Raw:
+    name = m.group("era")
+    if name:
+        era = wareki.ERA_BY_NAME.get(name) or wareki.ERA_BY_KANJI_ABBREV[name]
+    else:
+        era = wareki.ERA_BY_LETTER[m.group("eletter").upper()]
+    return _Raw(m.start(), m.end(), month=int(m.group("month")), day=int(m.group("day")),
+                era=era, era_year=_era_year(m.group("eyear")))
+
+
+def _from_ymd(m: "re.Match[str]") -> Optional[_Raw]:
+    year = int(m.group("year"))
+    if not MIN_YEAR <= year <= 2199:
+        return None  # 0144-32-6492 and the like are not dates
+    return _Raw(m.start(), m.end(), year=year, month=int(m.group("month")), day=int(m.group("day")))
+
+
+def _from_dmy_numeric(m: "re.Match[str]") -> Optional[_Raw]:
+    year = int(m.group("year"))
+    if not MIN_YEAR <= year <= 2199:
+        return None
+    a, b = int(m.group("a")), int(m.group("b"))
+    raw = _Raw(m.start(), m.end(), year=year)
+    if a > 12 >= b:
+        raw.day, raw.month = a, b
+    elif b > 12 >= a:
+        raw.month, raw.day = a, b
+    elif a == b:
+        raw.month = raw.day = a
+    else:
+        raw.swap = (a, b)
+    return raw
+
+
+def _from_english(m: "re.Match[str]") -> _Raw:
+    groups = m.groupdict()
+    year = int(groups["year"]) if groups.get("year") else None
+    day = int(groups["day"]) if groups.get("day") else None
+    return _Raw(m.start(), m.end(), year=year, month=_MONTH_WORDS[groups["mon"].rstrip(".")], day=day)
+
+
+_EXTRACTORS = (
+    (_RE_JA, _from_ja),
+    (_RE_ERA_NUMERIC, _from_era_numeric),
+    (_RE_YMD, _from_ymd),
+    (_RE_DMY_NUMERIC, _from_dmy_numeric),
+    (_RE_EN_DMY, _from_english),
+    (_RE_EN_MDY, _from_english),
+    (_RE_EN_MY, _from_english),
+)
+
+
+def _candidates(norm: str) -> List[_Raw]:
+    found: List[_Raw] = []
+    for pattern, build in _EXTRACTORS:
+        for m in pattern.finditer(norm):
+            try:
+                raw = build(m)
+            except (KeyError, ValueError, TypeError):
+                raw = None
+            if raw is not None:
+                found.append(raw)
+    # longest first, then leftmost; keep non-overlapping
+    found.sort(key=lambda r: (-(r.end - r.start), r.start))
+    chosen: List[_Raw] = []
+    for raw in found:
+        if all(raw.end <= c.start or raw.start >= c.end for c in chosen):
+            chosen.append(raw)
+    chosen.sort(key=lambda r: r.start)
+    return chosen
+
+
+def _safe_date(year: Optional[int], month: Optional[int], day: Optional[int]) -> Optional[_dt.date]:
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return _dt.date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _evaluate(raw: _Raw, today: _dt.date) -> Tuple[Optional[_dt.date], Optional[str], Optional[int], Tuple[_dt.date, ...]]:
+    """(value, error, western year, candidates) for one raw mention (role-independent part)."""
+    year = raw.year
+    if raw.bad_number:
+        return None, ERROR_INVALID_DATE, None, ()
+    if raw.era is not None:
+        if raw.era_year is None or raw.era_year < 1:
+            return None, ERROR_INVALID_DATE, None, ()
+        year = raw.era.western_year(raw.era_year)
+    if raw.swap is not None:
+        a, b = raw.swap
+        options = tuple(d for d in (_safe_date(year, a, b), _safe_date(year, b, a)) if d is not None)
+        return None, ERROR_AMBIGUOUS, year, options
+    if year is not None and not MIN_YEAR <= year <= today.year + MAX_YEARS_AHEAD:
+        return None, ERROR_OUT_OF_RANGE, year, ()
+    if raw.month is not None and not 1 <= raw.month <= 12:
+        return None, ERROR_INVALID_DATE, year, ()
+    if raw.day is not None and not 1 <= raw.day <= 31:
+        return None, ERROR_INVALID_DATE, year, ()
+    if year is None or raw.day is None:
+        if year is None and raw.month is not None and raw.day is not None:
+            # 2月30日 without a year: impossible in every year → invalid, else incomplete
+            if _safe_date(2000, raw.month, raw.day) is None:
+                return None, ERROR_INVALID_DATE, None, ()
+        return None, ERROR_INCOMPLETE, year, ()
+    value = _safe_date(year, raw.month, raw.day)
+    if value is None:
+        return None, ERROR_INVALID_DATE, year, ()
+    if raw.era is not None and not raw.era.contains(value):
+        return None, ERROR_ERA_OUT_OF_RANGE, year, (value,)
+    return value, None, year, ()
+
+
+def _bounds(norm: str, spans: Sequence[Tuple[int, int]], index: int) -> Tuple[int, int]:
+    start, end = spans[index]
+    lo = spans[index - 1][1] if index > 0 else 0
+    hi = spans[index + 1][0] if index + 1 < len(spans) else len(norm)
+    for m in _SENTENCE_END.finditer(norm, lo, start):
+        lo = m.end()
+    m = _SENTENCE_END.search(norm, end, hi)
+    if m is not None:
+        hi = m.start()
+    return lo, hi
+
+
+def extract_dates(text: str, today: _dt.date) -> List[DateMention]:
+    """All date mentions in ``text``, in order. Never raises; ``[]`` when there are none.
+
+    Supported: 2019年3月10日, 2019/3/10, 2019-03-10, 2019.3.10, 昭和/平成/令和 with 元年, S58.1.2 /
+    H2/4/1 / R1.7.1 (any case), 平2.4.1, full-width digits, kanji numerals (令和元年七月一日,
+    二〇一九年三月十日), English (15 January 1990, January 15, 1990, 15 Jan 1990, 15/01/1990).
+    Year+month or month+day alone give ``incomplete_date``.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        normalised = _Normalised(text)
+        norm = normalised.text
+        raws = _candidates(norm)
+        if not raws:
+            return []
+        hits = _find_cues(norm)
+        spans = [(r.start, r.end) for r in raws]
+        mentions: List[DateMention] = []
+        for index, raw in enumerate(raws):
+            value, error, year, candidates = _evaluate(raw, today)
+            lo, hi = _bounds(norm, spans, index)
+            role = _role_for(raw.start, raw.end, lo, hi, hits)
+            if error is None and value is not None and value > today and role in _PAST_ROLES:
+                value, error, candidates = None, ERROR_FUTURE, (value,)
+            start, end = normalised.span(raw.start, raw.end)
+            mentions.append(DateMention(
+                start=start, end=end, text=text[start:end], value=value, error=error, role=role,
+                year=year, month=raw.month, day=raw.day,
+                era=raw.era.name if raw.era else None, era_year=raw.era_year,
+                candidates=candidates,
+            ))
+        return mentions
+    except Exception:  # pragma: no cover - last-resort guard: user text must never crash a turn
+        return []
+
+
+def first_with_role(mentions: Iterable[DateMention], role: str) -> Optional[DateMention]:
+    """The first mention with ``role`` (valid or not), or None."""
+    for mention in mentions:
+        if mention.role == role:
+            return mention
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Age at issue ("30歳のときに作った", "when I was 30")
+
+_RE_AGE_JA = re.compile(
+    rf"(?:(?<![\d])(?P<n>\d{{1,3}}|{_KNUM})\s*(?:歳|才|さい)|(?P<hatachi>はたち))"
+    r"\s*(?:の\s*)?(?:とき|時|頃|ころ|ごろ|で(?!す))"
+)
+_RE_AGE_EN = re.compile(
+    r"\b(?:when i was|when i turned|at (?:the )?age (?:of )?|aged)\s*(?P<n>\d{1,3})(?!\d)"
+)
+MAX_AGE = 130
+
+
+def extract_age_at_issue(text: str) -> Optional[int]:
+    """The age the user says they were when the card was made, or None.
+
+    「30歳のときに作った」「三十歳の時」「はたちで作った」 → 30/30/20; "when I was 30",
+    "at the age of 30" → 30. A current age (「30歳です」) is not an age at issue.
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        norm = _Normalised(text).text
+        found: List[Tuple[int, int]] = []
+        for m in _RE_AGE_JA.finditer(norm):
+            n = 20 if m.group("hatachi") else parse_number(m.group("n"))
+            if n is not None:
+                found.append((m.start(), n))
+                break
+        m = _RE_AGE_EN.search(norm)
+        if m is not None:
+            found.append((m.start(), int(m.group("n"))))
+        for _, age in sorted(found):
+            if 0 <= age <= MAX_AGE:
+                return age
+        return None
+    except Exception:  # pragma: no cover - never crash on user text
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Consistency of birth / issue / application dates
+
+CONSISTENCY_CODES = (
+    "birth_in_future",
+    "birth_too_early",
+    "issue_in_future",
+    "issue_before_card_launch",
+    "issue_before_birth",
+    "application_in_future",
+    "application_after_issue",
+    "application_before_birth",
+)
+
+
+def check_consistency(
+    birth: Optional[_dt.date],
+    issue: Optional[_dt.date],
+    today: _dt.date,
+    *,
+    application: Optional[_dt.date] = None,
+) -> List[str]:
+    """Error codes for dates that cannot be right (empty list: consistent). Unknown dates are None.
+
+    * ``birth_in_future`` / ``issue_in_future`` / ``application_in_future``: after ``today``
+    * ``birth_too_early``: before 1868 (no living resident)
+    * ``issue_before_card_launch``: before facts ``card.launch_date`` (2016-01-01)
+    * ``issue_before_birth``, ``application_before_birth``, ``application_after_issue``
+    """
+    from maina import facts  # local import: facts loading is not needed for pure parsing
+
+    launch = facts.value("card.launch_date")
+    errors: List[str] = []
+    if birth is not None:
+        if birth > today:
+            errors.append("birth_in_future")
+        if birth.year < MIN_YEAR:
+            errors.append("birth_too_early")
+    if issue is not None:
+        if issue > today:
+            errors.append("issue_in_future")
+        if issue < launch:
+            errors.append("issue_before_card_launch")
+        if birth is not None and issue < birth:
+            errors.append("issue_before_birth")
+    if application is not None:
+        if application > today:
+            errors.append("application_in_future")
+        if issue is not None and application > issue:
+            errors.append("application_after_issue")
+        if birth is not None and application < birth:
+            errors.append("application_before_birth")
+    return errors

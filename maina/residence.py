@@ -1,0 +1,163 @@
+"""Residence statuses (在留資格) of foreign residents and how each affects the card's validity.
+
+Categories (guidebook p.4 "外国人住民の場合の有効期限"; rules "Card validity"):
+
+===========================  =================================================================
+``national_like``            永住者, 特別永住者, 高度専門職2号: same as Japanese nationals
+``mid_long_term``            every other 中長期在留者: the earlier of the period-of-stay end and
+                             the birthday limit; 有効期間変更 at the counter after a stay renewal
+``temporary_refuge``         一時庇護許可者: until the end of the landing period (上陸期間)
+``provisional_stay``         仮滞在許可者: until the end of the provisional-stay period
+``transitional_birth``       出生による経過滞在者: until the day 60 days after birth have passed
+``transitional_nationality`` 国籍喪失による経過滞在者: likewise from the loss of nationality
+``not_eligible``             短期滞在, 外交, 公用: not registered residents, no card
+===========================  =================================================================
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+NATIONAL_LIKE = "national_like"
+MID_LONG_TERM = "mid_long_term"
+TEMPORARY_REFUGE = "temporary_refuge"
+PROVISIONAL_STAY = "provisional_stay"
+TRANSITIONAL_BIRTH = "transitional_birth"
+TRANSITIONAL_NATIONALITY = "transitional_nationality"
+NOT_ELIGIBLE = "not_eligible"
+
+CATEGORIES = (
+    NATIONAL_LIKE,
+    MID_LONG_TERM,
+    TEMPORARY_REFUGE,
+    PROVISIONAL_STAY,
+    TRANSITIONAL_BIRTH,
+    TRANSITIONAL_NATIONALITY,
+    NOT_ELIGIBLE,
+)
+# categories whose card ends with a period given by the user (stay_end)
+PERIOD_BOUND = frozenset({MID_LONG_TERM, TEMPORARY_REFUGE, PROVISIONAL_STAY})
+TRANSITIONAL = frozenset({TRANSITIONAL_BIRTH, TRANSITIONAL_NATIONALITY})
+
+
+@dataclass(frozen=True)
+class ResidenceStatus:
+    key: str  # canonical Japanese name: 永住者
+    name_en: str  # English name used by the Immigration Services Agency: Permanent Resident
+    category: str  # one of CATEGORIES
+
+
+# canonical name, English name, category, extra aliases (Japanese or English)
+_TABLE: Tuple[Tuple[str, str, str, Tuple[str, ...]], ...] = (
+    ("日本人", "Japanese national", NATIONAL_LIKE, ("日本国籍", "japanese", "japanese national", "japanese citizen")),
+    ("永住者", "Permanent Resident", NATIONAL_LIKE, ("永住", "permanent resident", "permanent residency", "pr")),
+    ("特別永住者", "Special Permanent Resident", NATIONAL_LIKE, ("特別永住", "special permanent resident")),
+    ("高度専門職2号", "Highly Skilled Professional (ii)", NATIONAL_LIKE,
+     ("高度専門職第2号", "高度専門職二号", "高度人材2号", "highly skilled professional ii",
+      "highly skilled professional 2", "highly skilled professional no 2", "hsp ii", "hsp 2", "hsp2")),
+    ("高度専門職1号", "Highly Skilled Professional (i)", MID_LONG_TERM,
+     ("高度専門職第1号", "高度専門職1号イ", "高度専門職1号ロ", "高度専門職1号ハ", "高度専門職一号",
+      "highly skilled professional i", "highly skilled professional 1", "hsp i", "hsp 1", "hsp1")),
+    ("技術・人文知識・国際業務", "Engineer/Specialist in Humanities/International Services", MID_LONG_TERM,
+     ("技人国", "技術人文知識国際業務", "engineer specialist in humanities international services",
+      "engineer", "specialist in humanities", "work visa", "working visa")),
+    ("留学", "Student", MID_LONG_TERM, ("student", "student visa", "留学生")),
+    ("家族滞在", "Dependent", MID_LONG_TERM, ("dependent", "dependant", "dependent visa", "family visa")),
+    ("定住者", "Long-Term Resident", MID_LONG_TERM, ("long term resident",)),
+    ("日本人の配偶者等", "Spouse or Child of Japanese National", MID_LONG_TERM,
+     ("日本人の配偶者", "spouse or child of japanese national", "spouse of japanese national",
+      "spouse of japanese", "spouse visa")),
+    ("永住者の配偶者等", "Spouse or Child of Permanent Resident", MID_LONG_TERM,
+     ("永住者の配偶者", "spouse or child of permanent resident", "spouse of permanent resident")),
+    ("技能実習", "Technical Intern Training", MID_LONG_TERM,
+     ("技能実習1号", "技能実習2号", "技能実習3号", "技能実習生", "technical intern training", "technical intern")),
+    ("育成就労", "Employment for Skill Development", MID_LONG_TERM, ("employment for skill development",)),
+    ("特定技能", "Specified Skilled Worker", MID_LONG_TERM,
+     ("特定技能1号", "特定技能2号", "specified skilled worker", "specified skilled worker i",
+      "specified skilled worker ii", "ssw")),
+    ("経営・管理", "Business Manager", MID_LONG_TERM, ("経営管理", "business manager", "business management")),
+    ("企業内転勤", "Intra-company Transferee", MID_LONG_TERM, ("intra company transferee",)),
+    ("技能", "Skilled Labor", MID_LONG_TERM, ("skilled labor", "skilled labour")),
+    ("介護", "Nursing Care", MID_LONG_TERM, ("nursing care",)),
+    ("教授", "Professor", MID_LONG_TERM, ("professor",)),
+    ("芸術", "Artist", MID_LONG_TERM, ("artist",)),
+    ("宗教", "Religious Activities", MID_LONG_TERM, ("religious activities",)),
+    ("報道", "Journalist", MID_LONG_TERM, ("journalist",)),
+    ("法律・会計業務", "Legal/Accounting Services", MID_LONG_TERM, ("法律会計業務", "legal accounting services")),
+    ("医療", "Medical Services", MID_LONG_TERM, ("medical services",)),
+    ("研究", "Researcher", MID_LONG_TERM, ("researcher",)),
+    ("教育", "Instructor", MID_LONG_TERM, ("instructor",)),
+    ("興行", "Entertainer", MID_LONG_TERM, ("entertainer",)),
+    ("文化活動", "Cultural Activities", MID_LONG_TERM, ("cultural activities",)),
+    ("研修", "Trainee", MID_LONG_TERM, ("trainee",)),
+    ("特定活動", "Designated Activities", MID_LONG_TERM, ("designated activities", "working holiday")),
+    ("一時庇護", "Landing Permission for Temporary Refuge", TEMPORARY_REFUGE,
+     ("一時庇護許可者", "一時庇護のための上陸許可", "temporary refuge", "landing permission for temporary refuge")),
+    ("仮滞在", "Provisional Stay", PROVISIONAL_STAY, ("仮滞在許可者", "provisional stay", "provisional stay permission")),
+    ("出生による経過滞在者", "Transitional stay after birth in Japan", TRANSITIONAL_BIRTH,
+     ("出生による経過滞在", "transitional stay after birth", "born in japan")),
+    ("国籍喪失による経過滞在者", "Transitional stay after loss of Japanese nationality", TRANSITIONAL_NATIONALITY,
+     ("国籍喪失による経過滞在", "日本国籍喪失", "国籍喪失", "loss of japanese nationality",
+      "transitional stay after loss of nationality", "lost japanese nationality")),
+    ("短期滞在", "Temporary Visitor", NOT_ELIGIBLE, ("temporary visitor", "tourist", "tourist visa", "short term stay")),
+    ("外交", "Diplomat", NOT_ELIGIBLE, ("diplomat", "diplomatic")),
+    ("公用", "Official", NOT_ELIGIBLE, ("official",)),
+)
+
+_ARTICLES = re.compile(r"\b(?:a|an|the)\b")
+
+
+def _key(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).lower()
+    s = s.replace("ⅱ", "ii").replace("ⅰ", "i")
+    s = re.sub(r"\bno\.?\s*", "no ", s)
+    s = _ARTICLES.sub(" ", s)
+    s = s.replace("第", "")
+    return re.sub(r"[\s・･/\-()（）「」『』.,、。:：\"'’]+", "", s)
+
+
+def _build_index() -> Dict[str, ResidenceStatus]:
+    index: Dict[str, ResidenceStatus] = {}
+    for name, name_en, category, aliases in _TABLE:
+        status = ResidenceStatus(name, name_en, category)
+        for alias in (name, name_en) + aliases:
+            index.setdefault(_key(alias), status)
+    return index
+
+
+_INDEX = _build_index()
+_BY_LENGTH = sorted(_INDEX.items(), key=lambda kv: len(kv[0]), reverse=True)
+# aliases too short or too generic to be searched for inside a longer phrase
+_NO_SUBSTRING = frozenset(_key(a) for a in ("pr", "hsp1", "hsp2", "ssw", "技能", "教育", "医療", "研究", "報道",
+                                            "宗教", "芸術", "介護", "研修", "興行", "official", "japanese",
+                                            "永住", "日本人"))
+
+
+def normalise_status(text: Optional[str]) -> Optional[ResidenceStatus]:
+    """Map a status name in Japanese or English (or a short phrase containing one) to its entry.
+
+    ``"永住者"``, ``"Permanent Resident"``, ``"在留資格は留学です"``, ``"Highly Skilled Professional (ii)"``,
+    ``"高度専門職第2号"`` all resolve. Returns None when unknown or ambiguous (``"高度専門職"``
+    without its number): the bot should then ask.
+    """
+    if not text or not isinstance(text, str):
+        return None
+    key = _key(text)
+    if not key:
+        return None
+    if key in _INDEX:
+        return _INDEX[key]
+    for alias, status in _BY_LENGTH:
+        if alias in _NO_SUBSTRING or len(alias) < 2:
+            continue
+        if alias in key:
+            return status
+    return None
+
+
+def category_of(text: Optional[str]) -> Optional[str]:
+    """The category of a status name, or None when unknown."""
+    status = normalise_status(text)
+    return None if status is None else status.category

@@ -1,0 +1,136 @@
+"""A stand-in for Rasa in the browser tests: the real WebPages channel + a canned REST webhook.
+
+    .venv/bin/python tests/e2e/fake_bot.py --port 5099     # then open http://127.0.0.1:5099/chat/
+
+WebPages is mounted exactly as Rasa mounts input channels (rasa.core.channels.channel.register
+with route "/webhooks/"); POST /webhooks/rest/webhook answers a few canned replies in the
+shape Rasa's REST channel uses ([{"recipient_id", "text"?, "buttons"?}]). No model, no training.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from pathlib import Path
+from typing import Any, Dict, List
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from rasa.core.channels.channel import register  # noqa: E402
+from sanic import Sanic  # noqa: E402
+from sanic.request import Request  # noqa: E402
+from sanic.response import HTTPResponse, json as json_response  # noqa: E402
+
+from maina import facts  # noqa: E402
+from maina_rasa.channels.web import WebPages  # noqa: E402
+
+DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def _reply(sender: str, text: str, buttons: List[Dict[str, str]] | None = None) -> Dict[str, Any]:
+    message: Dict[str, Any] = {"recipient_id": sender, "text": text}
+    if buttons:
+        message["buttons"] = buttons
+    return message
+
+
+class CannedBot:
+    """Canned answers; remembers per sender which date it asked for (birth, then issue)."""
+
+    def __init__(self) -> None:
+        self.asked: Dict[str, str] = {}
+        self.birth: Dict[str, str] = {}
+
+    def answer(self, sender: str, text: str, language: str) -> List[Dict[str, Any]]:
+        en = language == "en"
+        free_dial, tel, office = (
+            facts.value("hotline.free_dial"),
+            facts.value("city.tel"),
+            facts.value("city.office_en" if en else "city.office"),
+        )
+        if text in ("/lost_card", "カードをなくしました", "なくした・盗まれた"):
+            body = (
+                f"Call the free dial {free_dial} (menu 2) right away to stop your card."
+                if en
+                else f"たいへん！すぐにマイナンバー総合フリーダイヤル {free_dial}（音声ガイダンス2番）に電話して、カードを止めてね。"
+            )
+            return [
+                _reply(
+                    sender,
+                    body,
+                    [
+                        {"title": "Re-issue" if en else "再発行の手続き", "payload": "/reissue_how"},
+                        {"title": "Police report" if en else "警察への届出", "payload": "/police_report"},
+                    ],
+                )
+            ]
+        if text == "/reissue_how":
+            return [
+                _reply(
+                    sender,
+                    "再発行は市役所の窓口で申請するよ。手数料は1,000円。\nくわしくは https://www.city.tomakomai.hokkaido.jp/ を見てね。",
+                )
+            ]
+        if text == "/police_report":
+            return [_reply(sender, "警察に遺失届を出して、受理番号をメモしておいてね。")]
+        if text == "/contact_city":
+            return [_reply(sender, f"{office}\n電話 {tel}")]
+        if text == "/ask_my_expiry":
+            self.asked[sender] = "birth"
+            return [_reply(sender, "有効期限を計算するね。生年月日を教えてね。")]
+        match = DATE.search(text)
+        if match and self.asked.get(sender) == "birth":
+            self.birth[sender] = match.group(0)
+            self.asked[sender] = "issue"
+            return [_reply(sender, "ありがとう。カードを受け取った日（交付日）はいつ？")]
+        if match and self.asked.get(sender) == "issue":
+            self.asked.pop(sender, None)
+            return [
+                _reply(
+                    sender,
+                    f"（テスト用の答え）生年月日 {self.birth.get(sender)}、交付日 {match.group(0)} を受け取ったよ。",
+                )
+            ]
+        if text == "/pin_overview":
+            return [_reply(sender, "暗証番号は4種類あるよ。")]
+        # Anything else is echoed back (the browser tests check that it is shown as text).
+        return [_reply(sender, f"ごめんね、「{text}」はわからなかったよ。")]
+
+
+def create_app(name: str = "maina_fake_bot", delay: float = 0.3) -> Sanic:
+    app = Sanic(name)
+    bot = CannedBot()
+    app.ctx.received = []
+
+    register([WebPages()], app, "/webhooks/")  # the way Rasa mounts input channels
+
+    @app.post("/webhooks/rest/webhook")
+    async def webhook(request: Request) -> HTTPResponse:
+        body = request.json or {}
+        sender, text = str(body.get("sender", "default")), str(body.get("message", ""))
+        language = ((body.get("metadata") or {}).get("language")) or "ja"
+        app.ctx.received.append(body)
+        await asyncio.sleep(delay)  # long enough to see the typing indicator
+        return json_response(bot.answer(sender, text, language))
+
+    @app.get("/")
+    async def hello(request: Request) -> HTTPResponse:
+        return HTTPResponse("Hello from the fake Rasa (maina tests)", content_type="text/plain")
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5099)
+    parser.add_argument("--delay", type=float, default=0.3, help="seconds before each reply")
+    args = parser.parse_args()
+    create_app(delay=args.delay).run(host=args.host, port=args.port, access_log=False, workers=1)
+
+
+if __name__ == "__main__":
+    main()

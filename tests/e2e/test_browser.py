@@ -1,0 +1,783 @@
+"""The website chat widget (/chat/) and the office-tablet kiosk (/kiosk/) in a real browser.
+
+Chromium is Debian's (/usr/bin/chromium), driven by Playwright for Python; axe-core comes
+from web/vendor-test (npm). Install both with `bash scripts/install_browser_deps.sh`.
+
+Against the real bot (the `bot_url` fixture of tests/e2e/conftest.py) by default; against the
+canned stand-in tests/e2e/fake_bot.py with MAINA_E2E_FAKE=1 (or when no `bot_url` fixture
+exists). Without Chromium/Playwright the browser tests are skipped, unless
+MAINA_E2E_REQUIRE_BROWSER=1 (then they fail). The first tests need no browser: they mount
+WebPages on a Sanic app the way Rasa does and check routes, headers and path handling.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+from urllib.parse import unquote
+
+import pytest
+from _pytest.fixtures import FixtureLookupError
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from maina import facts  # noqa: E402
+from maina_rasa.channels.web import WebPages, build_config  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE_JS = ROOT / "web" / "vendor-test" / "node_modules" / "axe-core" / "axe.min.js"
+WEB = ROOT / "web"
+WEBHOOK = "/webhooks/rest/webhook"
+SENDER = re.compile(r"^(web|kiosk)-[0-9a-f]{32}$")
+PHONE = re.compile(r"0\d{1,4}-\d{1,4}-\d{2,4}")
+
+
+def tel_href(number: str) -> str:
+    return "tel:" + re.sub(r"\D", "", number)
+
+
+# ------------------------------------------------------------------------------------------
+# 1. No browser: WebPages mounted the way Rasa mounts input channels (ASGI, in process).
+# ------------------------------------------------------------------------------------------
+
+async def _asgi(app, method: str, raw_path: str, headers: Optional[Dict[str, str]] = None):
+    """One HTTP request through Sanic's ASGI interface; (status, headers, body)."""
+    path, _, query = raw_path.partition("?")
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": "http", "path": unquote(path), "raw_path": path.encode(),
+        "query_string": query.encode(), "root_path": "",
+        "headers": [(b"host", b"bot.test")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
+        "client": ("127.0.0.1", 1234), "server": ("bot.test", 80),
+    }
+    sent: List[Dict[str, Any]] = []
+    incoming = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if incoming:
+            return incoming.pop(0)
+        await asyncio.sleep(3600)
+
+    async def send(message):
+        sent.append(message)
+
+    await app(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    hdrs = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    return start["status"], hdrs, body
+
+
+def _mounted(channel: WebPages, name: str):
+    """A Sanic app with the channel registered exactly like `rasa run` does it."""
+    from rasa.core.channels.channel import register
+    from sanic import Sanic
+
+    Sanic.test_mode = True  # several apps in one process (as Rasa's own tests do)
+    app = Sanic(name)
+    register([channel], app, "/webhooks/")
+    return app
+
+
+def _requests(app, calls) -> List[Tuple[int, Dict[str, str], bytes]]:
+    async def run():
+        started: List[Dict[str, Any]] = []
+        lifespan_in = [{"type": "lifespan.startup"}]
+
+        async def receive():
+            if lifespan_in:
+                return lifespan_in.pop(0)
+            await asyncio.sleep(3600)
+
+        async def send(message):
+            started.append(message)
+
+        task = asyncio.ensure_future(app({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send))
+        for _ in range(500):
+            if started:
+                break
+            await asyncio.sleep(0.01)
+        assert started and started[0]["type"] == "lifespan.startup.complete", started
+        try:
+            return [await _asgi(app, *call) for call in calls]
+        finally:
+            task.cancel()
+
+    return asyncio.run(run())
+
+
+def test_routes_when_mounted_like_rasa():
+    channel = WebPages(bot_url="https://bot.example/some/path")
+    assert channel.url_prefix() == "/"
+    app = _mounted(channel, "maina_web_routes")
+    (chat, kiosk, js, css, kjs, svg, config, redirect, head) = _requests(app, [
+        ("GET", "/chat/"), ("GET", "/kiosk/"), ("GET", "/static/maina/widget.js"),
+        ("GET", "/static/maina/widget.css"), ("GET", "/static/maina/kiosk.js"),
+        ("GET", "/static/maina/maina.svg"), ("GET", "/static/maina/config.json"),
+        ("GET", "/chat"), ("HEAD", "/kiosk/"),
+    ])
+    assert chat[0] == 200 and chat[1]["content-type"] == "text/html; charset=utf-8"
+    assert b'static/maina/widget.js' in chat[2]
+    assert kiosk[0] == 200 and b'static/maina/kiosk.js' in kiosk[2]
+    assert js[0] == 200 and js[1]["content-type"] == "text/javascript; charset=utf-8"
+    assert css[1]["content-type"] == "text/css; charset=utf-8"
+    assert kjs[0] == 200
+    assert svg[1]["content-type"] == "image/svg+xml" and svg[2].lstrip().startswith(b"<svg")
+    assert config[1]["content-type"] == "application/json; charset=utf-8"
+    assert redirect[0] == 308 and redirect[1]["location"] == "chat/"
+    assert head[0] == 200 and head[2] == b""
+
+    for status, headers, _ in (chat, kiosk, js, svg, config):
+        assert status == 200
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["etag"].startswith('"')
+        csp = headers["content-security-policy"]
+        assert "default-src 'none'" in csp
+        assert "connect-src 'self' https://bot.example;" in csp
+        assert "script-src 'self' https://bot.example;" in csp
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp and "*" not in csp
+    assert chat[1]["cache-control"] == "no-cache" and config[1]["cache-control"] == "no-cache"
+    assert js[1]["cache-control"].startswith("public, max-age=")
+    assert js[1]["access-control-allow-origin"] == "*"  # embedded by the city's own pages
+    assert chat[1]["x-frame-options"] == "DENY"
+
+
+def test_config_json_comes_from_facts():
+    app = _mounted(WebPages(idle_seconds=45), "maina_web_config")
+    ((status, _, body),) = _requests(app, [("GET", "/static/maina/config.json")])
+    config = json.loads(body)
+    assert status == 200
+    assert config["city"]["tel"] == facts.value("city.tel")
+    assert config["city"]["office"] == facts.value("city.office")
+    assert config["hotline"]["free_dial"] == facts.value("hotline.free_dial")
+    assert config["kiosk"]["idle_seconds"] == 45
+    payloads = [item["payload"] for item in config["kiosk"]["menu"]]
+    assert payloads == ["/lost_card", "/ask_my_expiry", "/pin_overview", "/konbini_what",
+                        "/address_name_change", "/contact_city"]
+    assert config == build_config(45)
+
+
+@pytest.mark.parametrize("path", [
+    "/static/maina/../chat/index.html",
+    "/static/maina/%2e%2e/%2e%2e/maina_rasa/channels/web.py",
+    "/static/maina/..%2f..%2fcredentials.yml",
+    "/static/maina/%2E%2E%5C%2E%2E%5Ccredentials.yml",
+    "/static/maina/.hidden.js",
+    "/static/maina/widget.js%00.css",
+    "/static/maina/widget.js/",
+    "/static/maina//widget.js",
+    "/static/maina/nothing.js",
+    "/static/maina/widget.exe",
+    "/static/maina/",
+    "/static/vendor-test/package.json",
+    "/vendor-test/node_modules/axe-core/axe.min.js",
+])
+def test_static_paths_are_strict(path):
+    app = _mounted(WebPages(), "maina_web_strict_" + str(abs(hash(path))))
+    ((status, headers, body),) = _requests(app, [("GET", path)])
+    assert status == 404, (path, status, body[:80])
+    assert b"import" not in body and b"secret" not in body.lower()
+
+
+def test_symlink_out_of_static_root_is_refused(tmp_path):
+    (tmp_path / "static" / "maina").mkdir(parents=True)
+    (tmp_path / "outside.js").write_text("SECRET")
+    (tmp_path / "static" / "maina" / "ok.js").write_text("ok")
+    (tmp_path / "static" / "maina" / "link.js").symlink_to(tmp_path / "outside.js")
+    channel = WebPages(web_root=str(tmp_path))
+    assert channel.resolve_static("ok.js") is not None
+    assert channel.resolve_static("link.js") is None
+
+
+def test_etag_revalidation():
+    app = _mounted(WebPages(), "maina_web_etag")
+    ((_, headers, _),) = _requests(app, [("GET", "/static/maina/widget.js")])
+    ((status, _, body),) = _requests(_mounted(WebPages(), "maina_web_etag2"), [
+        ("GET", "/static/maina/widget.js", {"If-None-Match": headers["etag"]})])
+    assert status == 304 and body == b""
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)", "https://x.example; script-src *",
+                                 "ftp://x.example", "https://", "https://a b.example"])
+def test_bot_url_is_validated(bad):
+    with pytest.raises(ValueError):
+        WebPages(bot_url=bad)
+
+
+def test_sources_build_dom_safely_and_type_no_numbers():
+    """No innerHTML/eval/storage in the shipped JS; no phone number typed into JS/HTML/CSS."""
+    for path in list((WEB / "static" / "maina").iterdir()) + [WEB / "chat" / "index.html", WEB / "kiosk" / "index.html"]:
+        text = path.read_text(encoding="utf-8")
+        code = re.sub(r"/\*.*?\*/|(?<![:\\])//[^\n]*|<!--.*?-->", "", text, flags=re.S)  # no comments
+        if path.suffix == ".js":
+            for banned in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                           "new Function", "localStorage", "sessionStorage", "document.cookie", "indexedDB"):
+                assert banned not in code, f"{path.name} uses {banned}"
+        found = PHONE.search(code)
+        assert not found, f"{path.name} has a phone number typed in: {found and found.group(0)}"
+
+
+# ------------------------------------------------------------------------------------------
+# 2. In Chromium: fixtures
+# ------------------------------------------------------------------------------------------
+
+class Site:
+    def __init__(self, url: str, fake: bool) -> None:
+        self.url = url.rstrip("/")
+        self.fake = fake
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site(request) -> Iterator[Site]:
+    """The real bot (conftest's `bot_url`) or, with MAINA_E2E_FAKE=1, tests/e2e/fake_bot.py."""
+    if os.environ.get("MAINA_E2E_FAKE") != "1":
+        try:
+            url = request.getfixturevalue("bot_url")
+        except FixtureLookupError:
+            url = None
+        if url:
+            yield Site(url, fake=False)
+            return
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("fake_bot.py")), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("fake bot did not start")
+                time.sleep(0.2)
+        yield Site(url, fake=True)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _missing_browser(reason: str):
+    if os.environ.get("MAINA_E2E_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " (run: bash scripts/install_browser_deps.sh)")
+    pytest.skip(reason + " (run: bash scripts/install_browser_deps.sh)")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing_browser("playwright is not installed")
+    if not os.path.exists(CHROMIUM):
+        _missing_browser(f"{CHROMIUM} is missing")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A page in a fresh browser context, with the webhook requests it sent."""
+
+    def __init__(self, page, site: Site) -> None:
+        self.page = page
+        self.site = site
+        self.sent: List[Dict[str, Any]] = []
+        self.errors: List[str] = []
+        self.dialogs: List[str] = []
+        page.on("request", self._on_request)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        page.on("console", self._on_console)
+        page.on("dialog", self._on_dialog)
+
+    def _on_request(self, request) -> None:
+        if request.url.endswith(WEBHOOK) and request.method == "POST":
+            self.sent.append(json.loads(request.post_data))
+
+    def _on_console(self, message) -> None:
+        if "Content Security Policy" in message.text or "Refused to" in message.text:
+            self.errors.append(f"console: {message.text}")
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.site.url + path)
+
+    def assert_no_storage(self) -> None:
+        state = self.page.evaluate(
+            "() => ({local: localStorage.length, session: sessionStorage.length, cookie: document.cookie})")
+        assert state == {"local": 0, "session": 0, "cookie": ""}
+        assert self.page.context.cookies() == []
+
+    def wait_sent(self, count: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.sent) < count and time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)
+        assert len(self.sent) >= count, self.sent
+
+
+def _tab_factory(browser, site):
+    contexts = []
+    tabs: List[Tab] = []
+
+    def make(width: int = 1024, height: int = 768, touch: bool = False, bypass_csp: bool = False) -> Tab:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, has_touch=touch, is_mobile=False,
+            bypass_csp=bypass_csp, service_workers="block", locale="ja-JP",
+        )
+        contexts.append(context)
+        context.set_default_timeout(20000 if not site.fake else 8000)
+        tab = Tab(context.new_page(), site)
+        tabs.append(tab)
+        return tab
+
+    return make, contexts, tabs
+
+
+@pytest.fixture
+def new_tab(browser, site):
+    make, contexts, tabs = _tab_factory(browser, site)
+    yield make
+    errors = [e for tab in tabs for e in tab.errors]
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+
+
+def _widget(tab: Tab):
+    """Locators pierce the widget's open shadow root."""
+    return tab.page.locator("#maina-chat-widget")
+
+
+def _open_widget(tab: Tab):
+    page = tab.page
+    page.get_by_role("button", name="マイナちゃんに質問する").click()
+    box = page.get_by_role("textbox", name="質問を入力")
+    box.wait_for()
+    return box
+
+
+def _ask(tab: Tab, text: str) -> None:
+    box = tab.page.get_by_role("textbox", name=re.compile("質問を入力|Type your question"))
+    box.fill(text)
+    box.press("Enter")
+
+
+# ------------------------------------------------------------------------------------------
+# 3. Chat widget
+# ------------------------------------------------------------------------------------------
+
+def _lost_card_flow(tab: Tab) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    free_dial = facts.value("hotline.free_dial")
+    tab.goto("/chat/")
+    _open_widget(tab)
+    widget = _widget(tab)
+
+    # Hold the first request to see the typing indicator, then let it through.
+    held = []
+    page.route("**" + WEBHOOK, lambda route: held.append(route))
+    _ask(tab, "カードをなくしました")
+    expect(widget.locator(".typing")).to_be_visible()
+    deadline = time.monotonic() + 5
+    while not held and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    assert held, "the widget sent no request"
+    held[0].continue_()
+    page.unroute("**" + WEBHOOK)
+
+    answer = widget.locator(".msg.bot").filter(has_text=free_dial).first
+    expect(answer).to_be_visible()
+    expect(widget.locator(".typing")).to_be_hidden()
+    link = answer.locator("a.tel", has_text=free_dial).first
+    expect(link).to_have_attribute("href", tel_href(free_dial))
+
+    first = tab.sent[0]
+    assert first["message"] == "カードをなくしました"
+    assert first["metadata"] == {"language": "ja"}
+    assert SENDER.match(first["sender"]), first["sender"]
+
+    reply = widget.locator(".quick button.reply").first
+    expect(reply).to_be_visible()
+    title = reply.inner_text()
+    if tab.site.fake:
+        assert title == "再発行の手続き"
+    bots_before = widget.locator(".msg.bot").count()
+    reply.click()
+    expect(widget.locator(".msg.user").last).to_have_text(re.compile(re.escape(title) + "$"))
+    tab.wait_sent(2)
+    assert tab.sent[1]["sender"] == first["sender"]
+    if tab.site.fake:
+        assert tab.sent[1]["message"] == "/reissue_how"
+    expect(widget.locator(".msg.bot")).to_have_count(bots_before + 1, timeout=20000)
+    if tab.site.fake:
+        expect(widget.locator(".quick")).to_have_count(0)  # the old choices are gone
+        link = widget.locator(".msg.bot").last.locator("a.link")
+        expect(link).to_have_attribute("href", "https://www.city.tomakomai.hokkaido.jp/")
+        expect(link).to_have_attribute("rel", "noopener noreferrer")
+
+
+def test_chat_lost_card_with_quick_reply(new_tab):
+    tab = new_tab()
+    _lost_card_flow(tab)
+    tab.assert_no_storage()
+
+
+def test_chat_at_360px_has_no_horizontal_scroll(new_tab):
+    tab = new_tab(width=360, height=740, touch=True)
+    _lost_card_flow(tab)
+    page = tab.page
+    sizes = page.evaluate("""() => {
+        const root = document.querySelector('#maina-chat-widget').shadowRoot;
+        const panel = root.querySelector('.panel').getBoundingClientRect();
+        const log = root.querySelector('.log');
+        return {doc: document.documentElement.scrollWidth, body: document.body.scrollWidth,
+                left: panel.left, right: panel.right, log: log.scrollWidth, logClient: log.clientWidth};
+    }""")
+    assert sizes["doc"] <= 360 and sizes["body"] <= 360, sizes
+    assert sizes["left"] >= 0 and sizes["right"] <= 360, sizes
+    assert sizes["log"] <= sizes["logClient"], sizes
+    for target in _widget(tab).locator("button:visible, input:visible").all():
+        box = target.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (target.evaluate("e => e.outerHTML"), box)
+    page.screenshot(path=str(_artifact("chat-360.png")))
+
+
+def test_chat_english_toggle_sets_language(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    _open_widget(tab)
+    widget = _widget(tab)
+    widget.get_by_role("button", name="Switch to English").click()
+    expect(widget.get_by_role("button", name="Send")).to_be_visible()
+    expect(widget.locator(".maina")).to_have_attribute("lang", "en")
+    _ask(tab, "I lost my card")
+    tab.wait_sent(1)
+    assert tab.sent[0]["metadata"] == {"language": "en"}
+    expect(widget.locator(".msg.bot")).to_have_count(2)  # welcome + answer
+    widget.get_by_role("button", name="日本語に切り替える").click()
+    _ask(tab, "カードをなくしました")
+    tab.wait_sent(2)
+    assert tab.sent[1]["metadata"] == {"language": "ja"}
+
+
+def test_chat_network_down_shows_city_office_number(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    _open_widget(tab)
+    tab.page.route("**" + WEBHOOK, lambda route: route.abort("connectionrefused"))
+    _ask(tab, "カードをなくしました")
+    tel = facts.value("city.tel")
+    error = _widget(tab).locator(".msg.bot.error")
+    expect(error).to_contain_text(tel)
+    expect(error.locator("a.tel")).to_have_attribute("href", tel_href(tel))
+    expect(_widget(tab).locator(".typing")).to_be_hidden()
+
+
+def test_chat_script_text_is_shown_not_executed(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    _open_widget(tab)
+    widget = _widget(tab)
+    attack = "<script>alert(1)</script><img src=x onerror=\"window.__xss=1;alert(2)\">"
+    _ask(tab, attack)
+    expect(widget.locator(".msg.user").last).to_contain_text(attack)
+    expect(widget.locator(".msg.bot")).to_have_count(2)
+    if tab.site.fake:
+        expect(widget.locator(".msg.bot").last).to_contain_text("<script>alert(1)</script>")
+    # A bot message with markup is text as well (rendered through the same code path).
+    tab.page.evaluate("""() => MainaChat.widget.conversation.addBot(
+        {text: '<b>bold</b><img src=x onerror="window.__xss=2"> 0570-783-578', buttons: [{title: '<i>x</i>', payload: '/x'}]})""")
+    tab.page.wait_for_timeout(300)
+    counts = tab.page.evaluate("""() => {
+        const root = document.querySelector('#maina-chat-widget').shadowRoot;
+        return {script: root.querySelectorAll('script').length, img: root.querySelectorAll('.bubble img').length,
+                b: root.querySelectorAll('.bubble b, .quick i').length, xss: window.__xss || 0};
+    }""")
+    assert counts == {"script": 0, "img": 0, "b": 0, "xss": 0}
+    assert tab.dialogs == []
+    expect(widget.locator(".quick button").last).to_have_text("<i>x</i>")
+
+
+def test_links_and_phone_numbers(new_tab):
+    tab = new_tab()
+    tab.goto("/chat/")
+    tab.page.wait_for_function("() => window.MainaChat")
+    result = tab.page.evaluate("""() => {
+        const p = document.createElement('p');
+        MainaChat.appendRichText(p, 'フリーダイヤル0120-95-0178（無料）、市役所 0144-32-6492、IP電話050-3818-1250、' +
+            'ナビダイヤル 0570-783-578、外国語 0120-0178-27。日付 2029-01-15、番号 1234-5678-9012、' +
+            '長い 0120-95-01780。\\nhttps://example.jp/a?b=1。 と javascript:alert(1)');
+        return {links: [...p.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.textContent]),
+                text: p.textContent, br: p.querySelectorAll('br').length};
+    }""")
+    assert result["links"] == [
+        ["tel:0120950178", "0120-95-0178"], ["tel:0144326492", "0144-32-6492"],
+        ["tel:05038181250", "050-3818-1250"], ["tel:0570783578", "0570-783-578"],
+        ["tel:0120017827", "0120-0178-27"], ["https://example.jp/a?b=1", "https://example.jp/a?b=1"],
+    ]
+    assert result["br"] == 1 and "javascript:alert(1)" in result["text"]
+
+
+# ------------------------------------------------------------------------------------------
+# 4. Kiosk
+# ------------------------------------------------------------------------------------------
+
+def _kiosk(tab: Tab, query: str = ""):
+    from playwright.sync_api import expect
+
+    tab.goto("/kiosk/" + query)
+    expect(tab.page.locator("#kiosk")).to_have_attribute("data-ready", "true")
+    return tab.page
+
+
+def _set_picker(page, year: int, month: int, day: int) -> None:
+    """Tap the steppers until the picker shows the date (touch only, no keyboard)."""
+    def value(unit):
+        return int(page.locator("#picker").get_attribute("data-" + unit))
+
+    steps = {("year", -10): "10年前へ", ("year", -1): "1年前へ", ("year", 1): "1年後へ", ("year", 10): "10年後へ",
+             ("month", -1): "前の月へ", ("month", 1): "次の月へ", ("day", -1): "前の日へ", ("day", 1): "次の日へ"}
+    for unit, goal in (("year", year), ("month", month), ("day", day)):
+        for _ in range(200):
+            diff = goal - value(unit)
+            if diff == 0:
+                break
+            delta = (10 if diff >= 10 else 1 if diff > 0 else -10 if diff <= -10 else -1) if unit == "year" else (1 if diff > 0 else -1)
+            page.get_by_role("button", name=steps[(unit, delta)]).tap()
+        assert value(unit) == goal
+
+
+def test_kiosk_flow_by_touch_with_date_picker(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(width=1024, height=768, touch=True)
+    page = _kiosk(tab)
+    assert page.locator("input, textarea, select, [contenteditable]").count() == 0  # no keyboard
+    assert float(page.evaluate("getComputedStyle(document.body).fontSize").rstrip("px")) >= 20
+    labels = [b.inner_text() for b in page.locator("#menu button").all()]
+    assert labels == ["なくした・盗まれた", "有効期限を調べる", "暗証番号", "コンビニで証明書",
+                      "引っ越し・名前が変わった", "窓口・電話番号"]
+    for button in page.locator("button:visible").all():
+        box = button.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48, (button.inner_text(), box)
+    page.screenshot(path=str(_artifact("kiosk-home.png")))
+
+    # Lost card: the answer with the free dial and a tel: link, then a quick reply.
+    page.get_by_role("button", name="なくした・盗まれた").tap()
+    free_dial = facts.value("hotline.free_dial")
+    expect(page.locator(".msg.bot a.tel", has_text=free_dial).first).to_have_attribute("href", tel_href(free_dial))
+    assert tab.sent[0]["message"] == "/lost_card" and SENDER.match(tab.sent[0]["sender"])
+    expect(page.locator(".msg.user").first).to_contain_text("なくした・盗まれた")
+    bots_before = page.locator(".msg.bot").count()
+    page.locator(".quick button").first.tap()
+    tab.wait_sent(2)
+    expect(page.locator(".msg.bot")).to_have_count(bots_before + 1)
+
+    # Back to the menu, then the lifecycle calculator with the on-screen date picker.
+    page.get_by_role("button", name="メニュー").tap()
+    page.get_by_role("button", name="有効期限を調べる").tap()
+    picker = page.locator("#picker")
+    expect(picker).to_be_visible()
+    expect(page.locator("#picker-title")).to_contain_text("生年月日")
+    for button in picker.locator("button").all():
+        box = button.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48
+    _set_picker(page, 1971, 3, 2)
+    expect(page.locator("#picker-value")).to_have_text("1971年（昭和46年）3月2日")
+    page.screenshot(path=str(_artifact("kiosk-picker.png")))
+    page.get_by_role("button", name="この日付で送る").tap()
+    tab.wait_sent(4)
+    assert tab.sent[3]["message"] == "1971年3月2日"
+    expect(picker).to_be_visible()  # now the day the card was received
+    expect(page.locator("#picker-title")).to_contain_text("交付日")
+    _set_picker(page, 2019, 6, 1)
+    expect(page.locator("#picker-value")).to_have_text("2019年（令和元年）6月1日")
+    page.get_by_role("button", name="この日付で送る").tap()
+    tab.wait_sent(5)
+    assert tab.sent[4]["message"] == "2019年6月1日"
+    assert len({m["sender"] for m in tab.sent}) == 1
+    if tab.site.fake:
+        expect(page.locator(".msg.bot").last).to_contain_text("1971年3月2日")
+        expect(page.locator(".msg.bot").last).to_contain_text("2019年6月1日")
+    else:
+        # 10th birthday after issue (adult): 2029-03-02
+        expect(page.locator(".msg.bot").last).to_contain_text("2029年（令和11年）")
+    expect(picker).to_be_hidden()
+    page.screenshot(path=str(_artifact("kiosk-answer.png")))
+
+    # 「最初から」 clears everything.
+    page.get_by_role("button", name="最初から").tap()
+    expect(page.get_by_role("button", name="なくした・盗まれた")).to_be_visible()
+    assert page.locator("#log").inner_text() == ""
+    page.get_by_role("button", name="窓口・電話番号").tap()
+    tab.wait_sent(6)
+    assert tab.sent[5]["sender"] != tab.sent[0]["sender"] and SENDER.match(tab.sent[5]["sender"])
+    tab.assert_no_storage()
+
+
+def test_kiosk_english_toggle(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(touch=True)
+    page = _kiosk(tab)
+    page.get_by_role("button", name="Switch to English").tap()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("button", name="Lost or stolen").tap()
+    tab.wait_sent(1)
+    assert tab.sent[0]["metadata"] == {"language": "en"} and tab.sent[0]["message"] == "/lost_card"
+    page.get_by_role("button", name="Start over").tap()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+
+
+def test_kiosk_idle_reset_new_sender(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(touch=True)
+    page = _kiosk(tab, "?idle=3")
+    page.get_by_role("button", name="なくした・盗まれた").tap()
+    expect(page.locator(".msg.bot").first).to_be_visible()
+    first_sender = tab.sent[0]["sender"]
+    overlay = page.locator("#idle")
+    expect(overlay).to_be_visible(timeout=6000)
+    expect(overlay).to_contain_text("まもなく最初の画面にもどります")
+    expect(page.get_by_role("button", name="なくした・盗まれた")).to_be_visible(timeout=6000)
+    expect(overlay).to_be_hidden()
+    assert page.locator("#log").inner_text() == ""
+    page.get_by_role("button", name="暗証番号").tap()
+    tab.wait_sent(2)
+    assert tab.sent[1]["sender"] != first_sender and SENDER.match(tab.sent[1]["sender"])
+    tab.assert_no_storage()
+
+
+def test_kiosk_idle_countdown_continue_keeps_conversation(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(touch=True)
+    page = _kiosk(tab, "?idle=6")
+    page.get_by_role("button", name="なくした・盗まれた").tap()
+    expect(page.locator(".msg.bot").first).to_be_visible()
+    expect(page.locator("#idle")).to_be_visible(timeout=8000)
+    page.get_by_role("button", name="つづける").tap()
+    expect(page.locator("#idle")).to_be_hidden()
+    assert page.locator(".msg.bot").count() >= 1
+    page.locator(".quick button").first.tap()
+    tab.wait_sent(2)
+    assert tab.sent[1]["sender"] == tab.sent[0]["sender"]
+
+
+# ------------------------------------------------------------------------------------------
+# 5. Accessibility (axe-core)
+# ------------------------------------------------------------------------------------------
+
+def _axe(tab: Tab, label: str) -> None:
+    if not AXE_JS.exists():
+        _missing_browser(f"{AXE_JS} is missing")
+    page = tab.page
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+    }""")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{label}: {json.dumps(serious, ensure_ascii=False, indent=1)}"
+
+
+def test_axe_chat_page(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(bypass_csp=True)  # axe is injected as an inline script
+    tab.goto("/chat/")
+    expect(tab.page.get_by_role("button", name="マイナちゃんに質問する")).to_be_visible()
+    _axe(tab, "chat, closed")
+    _open_widget(tab)
+    _ask(tab, "カードをなくしました")
+    expect(_widget(tab).locator(".msg.bot")).to_have_count(2)
+    _axe(tab, "chat, answer")
+    _widget(tab).get_by_role("button", name="Switch to English").click()
+    _axe(tab, "chat, English")
+
+
+def test_axe_kiosk_page(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(bypass_csp=True, touch=True)
+    page = _kiosk(tab)
+    _axe(tab, "kiosk home")
+    page.get_by_role("button", name="有効期限を調べる").tap()
+    expect(page.locator("#picker")).to_be_visible()
+    _axe(tab, "kiosk picker")
+    page.get_by_role("button", name="Switch to English").tap()
+    _axe(tab, "kiosk English")
+
+
+def test_widget_keyboard_only(new_tab):
+    """Tab reaches the bubble; Enter opens it with focus in the text box; Escape closes."""
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    page = tab.page
+    launcher = page.get_by_role("button", name="マイナちゃんに質問する")
+    expect(launcher).to_be_visible()
+    launcher.focus()
+    page.keyboard.press("Enter")
+    box = page.get_by_role("textbox", name="質問を入力")
+    expect(box).to_be_focused()
+    page.keyboard.type("カードをなくしました")
+    page.keyboard.press("Enter")
+    expect(_widget(tab).locator(".quick button").first).to_be_visible()
+    outline = _widget(tab).locator(".quick button").first.evaluate(
+        "b => { b.focus({focusVisible: true}); return getComputedStyle(b).outlineStyle; }")
+    assert outline != "none"
+    page.keyboard.press("Escape")
+    expect(launcher).to_be_focused()
+    log = _widget(tab).locator("[role=log]")
+    assert log.get_attribute("aria-live") == "polite"
+
+
+def _artifact(name: str) -> Path:
+    """Screenshots for a person to look at (not committed): $MAINA_E2E_ARTIFACTS or /tmp."""
+    out = Path(os.environ.get("MAINA_E2E_ARTIFACTS") or tempfile.gettempdir()) / "maina-browser"
+    out.mkdir(parents=True, exist_ok=True)
+    return out / name

@@ -1,0 +1,259 @@
+/*! マイナちゃん office-tablet kiosk (/kiosk/): touch only, large type, resets itself.
+ *
+ * Privacy on a shared device: a fresh random conversation id after every reset, a visible
+ * 「最初から」 button, an automatic reset after idle time (?idle=SECONDS, data-idle, or the
+ * server's idle_seconds; default 90) with a countdown, and nothing in browser storage.
+ * Uses the core of widget.js (window.MainaChat); no dependencies, no build step.
+ */
+(function () {
+  "use strict";
+
+  var MIN_IDLE = 3, MAX_IDLE = 3600, DEFAULT_IDLE = 90;
+
+  var TEXT = {
+    ja: {
+      title: "マイナちゃん", subtitle: "マイナンバーカードのご案内", homeTitle: "知りたいことをえらんでね",
+      talkTitle: "マイナちゃんとの会話", restart: "最初から", menu: "メニュー", log: "会話",
+      lang: "English", langLang: "en", langLabel: "Switch to English",
+      idleTitle: "まもなく最初の画面にもどります", idleContinue: "つづける",
+      idleCount: function (n) { return "あと " + n + " 秒"; },
+      pickerBirth: "生年月日をえらんでね", pickerIssue: "カードを受け取った日（交付日）をえらんでね",
+      year: "年", month: "月", day: "日", pickerSend: "この日付で送る", pickerCancel: "やめる",
+      yearMinus10: "10年前へ", yearMinus1: "1年前へ", yearPlus1: "1年後へ", yearPlus10: "10年後へ",
+      monthMinus: "前の月へ", monthPlus: "次の月へ", dayMinus: "前の日へ", dayPlus: "次の日へ",
+      yearValue: function (y, era) { return y + "年（" + era + "）"; },
+      monthValue: function (m) { return m + "月"; }, dayValue: function (d) { return d + "日"; },
+      dateValue: function (y, m, d, era) { return y + "年（" + era + "）" + m + "月" + d + "日"; }
+    },
+    en: {
+      title: "Maina-chan", subtitle: "My Number Card guide", homeTitle: "What would you like to know?",
+      talkTitle: "Conversation with Maina-chan", restart: "Start over", menu: "Menu", log: "Conversation",
+      lang: "日本語", langLang: "ja", langLabel: "日本語に切り替える",
+      idleTitle: "Going back to the first screen soon", idleContinue: "Continue",
+      idleCount: function (n) { return n + " s"; },
+      pickerBirth: "Choose your date of birth", pickerIssue: "Choose the day you received the card",
+      year: "Year", month: "Month", day: "Day", pickerSend: "Send this date", pickerCancel: "Cancel",
+      yearMinus10: "10 years earlier", yearMinus1: "1 year earlier", yearPlus1: "1 year later", yearPlus10: "10 years later",
+      monthMinus: "Previous month", monthPlus: "Next month", dayMinus: "Previous day", dayPlus: "Next day",
+      yearValue: function (y, era) { return y + " (" + era + ")"; },
+      monthValue: function (m) { return MONTHS[m - 1]; }, dayValue: function (d) { return String(d); },
+      dateValue: function (y, m, d, era) { return d + " " + MONTHS[m - 1] + " " + y + " (" + era + ")"; }
+    }
+  };
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+
+  /** Japanese era of a date, e.g. 平成2年 / 令和元年. */
+  function eraName(y, m, d) {
+    var v = y * 10000 + m * 100 + d, name, year;
+    if (v >= 20190501) { name = "令和"; year = y - 2018; }
+    else if (v >= 19890108) { name = "平成"; year = y - 1988; }
+    else if (v >= 19261225) { name = "昭和"; year = y - 1925; }
+    else if (v >= 19120730) { name = "大正"; year = y - 1911; }
+    else { name = "明治"; year = y - 1867; }
+    return name + (year === 1 ? "元" : year) + "年";
+  }
+
+  function daysIn(y, m) { return new Date(y, m, 0).getDate(); }
+
+  /** Which date the bot asks for: "birth", "issue" or null. */
+  function askedDate(message) {
+    var custom = message.custom || {};
+    if (custom.input === "date" || custom.ask === "date") {
+      return custom.kind === "issue" ? "issue" : "birth";
+    }
+    var text = typeof message.text === "string" ? message.text.replace(/再発行/g, "") : "";
+    var birth = /生年月日|誕生日|生まれ|date of birth|birthday|born/i.test(text);
+    var issue = /交付|作った|発行|issued|issue date|received (?:the|your) card|got (?:the|your) card/i.test(text);
+    if (!birth && !issue) return null;
+    if (!/[？?]|教えて|えらんで|選んで|入力して|tell me|choose|select|enter/i.test(text)) return null;
+    return birth ? "birth" : "issue";
+  }
+
+  function idleSecondsFrom(root, config) {
+    var candidates = [
+      new URLSearchParams(location.search).get("idle"),
+      root.getAttribute("data-idle"),
+      config && config.kiosk && config.kiosk.idle_seconds
+    ];
+    for (var i = 0; i < candidates.length; i++) {
+      var n = parseInt(candidates[i], 10);
+      if (n >= MIN_IDLE && n <= MAX_IDLE) return n;
+    }
+    return DEFAULT_IDLE;
+  }
+
+  function start() {
+    var Maina = window.MainaChat;
+    var $ = function (id) { return document.getElementById(id); };
+    var root = $("kiosk"), home = $("home"), talk = $("talk"), menu = $("menu"), log = $("log");
+    var picker = $("picker"), overlay = $("idle");
+    var lang = "ja", config = {}, configLoaded = Maina.loadConfig(), idleSeconds = idleSecondsFrom(root, null);
+    var lastActivity = Date.now();
+    var today = new Date();
+    var date = { kind: "birth", y: 1980, m: 1, d: 1 };
+
+    var conversation = new Maina.Conversation({
+      log: log, typing: $("typing"), server: Maina.defaultServer, prefix: "kiosk",
+      avatar: Maina.staticBase + "maina.svg", links: false,
+      lang: function () { return lang; }, config: function () { return configLoaded; },
+      onReplies: function (messages) {
+        var kind = null;
+        messages.forEach(function (m) { kind = (m && askedDate(m)) || kind; });
+        if (kind) showPicker(kind); else hidePicker();
+      },
+      onActivity: activity
+    });
+
+    // ---- language and labels ------------------------------------------------------------
+    function t() { return TEXT[lang]; }
+    function applyLanguage() {
+      var s = t();
+      document.documentElement.lang = lang;
+      var nodes = root.querySelectorAll("[data-i18n]");
+      for (var i = 0; i < nodes.length; i++) nodes[i].textContent = s[nodes[i].getAttribute("data-i18n")];
+      nodes = root.querySelectorAll("[data-i18n-label]");
+      for (i = 0; i < nodes.length; i++) nodes[i].setAttribute("aria-label", s[nodes[i].getAttribute("data-i18n-label")]);
+      var langButton = $("lang");
+      langButton.textContent = s.lang;
+      langButton.setAttribute("lang", s.langLang);
+      langButton.setAttribute("aria-label", s.langLabel);
+      renderMenu();
+      if (!picker.hidden) renderPicker();
+    }
+
+    function renderMenu() {
+      menu.textContent = "";
+      var items = (config.kiosk && config.kiosk.menu) || [];
+      items.forEach(function (item) {
+        var label = item[lang] || item.ja;
+        var button = Maina.el("button", { type: "button", "class": "tile" }, label);
+        button.addEventListener("click", function () { ask(item.payload, label); });
+        menu.appendChild(button);
+      });
+    }
+
+    // ---- screens ------------------------------------------------------------------------
+    function showTalk() { home.hidden = true; talk.hidden = false; }
+    function showHome() { talk.hidden = true; home.hidden = false; $("home-title").focus(); }
+    function ask(text, shown) {
+      showTalk();
+      hidePicker();
+      conversation.say(text, shown);
+    }
+
+    function reset() {
+      conversation.reset(); // aborts a pending reply, clears the log, new random sender id
+      hidePicker();
+      overlay.hidden = true;
+      lang = "ja";
+      applyLanguage();
+      window.scrollTo(0, 0);
+      showHome();
+      lastActivity = Date.now();
+    }
+
+    // ---- date picker --------------------------------------------------------------------
+    function clampDate() {
+      var minYear = date.kind === "issue" ? 2016 : 1900;
+      var maxYear = today.getFullYear();
+      date.y = Math.min(Math.max(date.y, minYear), maxYear);
+      date.m = Math.min(Math.max(date.m, 1), 12);
+      date.d = Math.min(Math.max(date.d, 1), daysIn(date.y, date.m));
+      var v = date.y * 10000 + date.m * 100 + date.d;
+      var max = today.getFullYear() * 10000 + (today.getMonth() + 1) * 100 + today.getDate();
+      if (v > max) { date.y = today.getFullYear(); date.m = today.getMonth() + 1; date.d = today.getDate(); }
+    }
+
+    function renderPicker() {
+      var s = t(), era = eraName(date.y, date.m, date.d);
+      $("picker-title").textContent = date.kind === "issue" ? s.pickerIssue : s.pickerBirth;
+      $("picker-year").textContent = s.yearValue(date.y, era);
+      $("picker-month").textContent = s.monthValue(date.m);
+      $("picker-day").textContent = s.dayValue(date.d);
+      $("picker-value").textContent = s.dateValue(date.y, date.m, date.d, era);
+      picker.setAttribute("data-year", date.y);
+      picker.setAttribute("data-month", date.m);
+      picker.setAttribute("data-day", date.d);
+    }
+
+    function showPicker(kind) {
+      if (picker.hidden || date.kind !== kind) {
+        date = kind === "issue"
+          ? { kind: kind, y: today.getFullYear() - 3, m: 1, d: 1 }
+          : { kind: kind, y: 1980, m: 1, d: 1 };
+      }
+      clampDate();
+      renderPicker();
+      picker.hidden = false;
+    }
+    function hidePicker() { picker.hidden = true; }
+
+    picker.addEventListener("click", function (e) {
+      var button = e.target.closest ? e.target.closest("button.step") : null;
+      if (!button) return;
+      var delta = parseInt(button.getAttribute("data-delta"), 10);
+      var unit = button.getAttribute("data-unit");
+      if (unit === "year") date.y += delta;
+      else if (unit === "month") { date.m += delta; if (date.m < 1) { date.m = 12; date.y--; } else if (date.m > 12) { date.m = 1; date.y++; } }
+      else {
+        date.d += delta;
+        if (date.d < 1) { date.m--; if (date.m < 1) { date.m = 12; date.y--; } date.d = daysIn(date.y, date.m); }
+        else if (date.d > daysIn(date.y, date.m)) { date.d = 1; date.m++; if (date.m > 12) { date.m = 1; date.y++; } }
+      }
+      clampDate();
+      renderPicker();
+    });
+    $("picker-send").addEventListener("click", function () {
+      var text = date.y + "年" + date.m + "月" + date.d + "日"; // what the bot's date parser reads
+      hidePicker();
+      conversation.say(text);
+    });
+    $("picker-cancel").addEventListener("click", hidePicker);
+
+    // ---- idle reset -----------------------------------------------------------------------
+    function activity() {
+      lastActivity = Date.now();
+      if (!overlay.hidden) overlay.hidden = true;
+    }
+    function inUse() { return !talk.hidden || lang !== "ja" || !picker.hidden; }
+    function countdownSeconds() { return Math.min(10, Math.max(1, Math.floor(idleSeconds / 3))); }
+
+    function tick() {
+      if (!inUse()) { overlay.hidden = true; lastActivity = Date.now(); return; }
+      var elapsed = (Date.now() - lastActivity) / 1000;
+      if (elapsed >= idleSeconds) { reset(); return; }
+      var left = Math.ceil(idleSeconds - elapsed);
+      if (left <= countdownSeconds()) {
+        $("idle-count").textContent = t().idleCount(left);
+        if (overlay.hidden) { overlay.hidden = false; $("idle-continue").focus(); }
+      }
+    }
+    ["pointerdown", "keydown", "touchstart", "wheel"].forEach(function (type) {
+      document.addEventListener(type, activity, { capture: true, passive: true });
+    });
+    log.addEventListener("scroll", function () { lastActivity = Date.now(); }, { passive: true });
+    $("idle-continue").addEventListener("click", activity);
+    setInterval(tick, 250);
+
+    // ---- buttons ----------------------------------------------------------------------------
+    $("restart").addEventListener("click", reset);
+    $("back-to-menu").addEventListener("click", function () { hidePicker(); showHome(); });
+    $("lang").addEventListener("click", function () {
+      lang = lang === "ja" ? "en" : "ja";
+      applyLanguage();
+    });
+
+    applyLanguage();
+    configLoaded.then(function (c) {
+      config = c || {};
+      idleSeconds = idleSecondsFrom(root, config);
+      renderMenu();
+      root.setAttribute("data-ready", "true");
+    });
+    window.MainaKiosk = { reset: reset, askedDate: askedDate, eraName: eraName };
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
