@@ -52,7 +52,7 @@ test-unit: install
 
 test-conversations: train
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/ --endpoints endpoints.yml \
-		--fail-on-prediction-errors --out results/conversations
+		--fail-on-prediction-errors --no-plot --out results/conversations
 
 test-nlu: train
 	$(BIN)/python scripts/nlu_eval.py --model $(MODEL) --test-dir tests/nlu

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,6 +20,8 @@ DATE_SLOTS = {"birth": "birth_date", "issue": "issue_date", "application": "appl
               "stay_end": "stay_end_date"}
 LIFECYCLE_SLOTS = ["birth_date", "issue_date", "application_date", "residence_status",
                    "stay_end_date"]
+# Unusable-date codes from maina.dates with their own re-ask response (others: invalid_date).
+REASKS = {"invalid_date", "incomplete_date", "era_out_of_range", "ambiguous_date", "out_of_range", "future"}
 # 「2019年じゃなくて2018年」「2019ではなく2018」"not 2019 but 2018"
 CORRECTION = re.compile(r"(じゃなくて|ではなく|でなく|じゃなく|じゃない|not\b)")
 
@@ -88,42 +90,36 @@ class ValidateLifecycleForm(FormValidationAction):
             slots.append("stay_end_date")
         return slots
 
-    async def extract_birth_date(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._extracted(dispatcher, tracker).get("birth_date", {})
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Read every calculator slot from the latest message at once (not only required ones).
 
-    async def extract_issue_date(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._extracted(dispatcher, tracker).get("issue_date", {})
-
-    async def extract_stay_end_date(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._extracted(dispatcher, tracker).get("stay_end_date", {})
-
-    async def extract_application_date(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._extracted(dispatcher, tracker).get("application_date", {})
-
-    async def extract_residence_status(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._extracted(dispatcher, tracker).get("residence_status", {})
-
-    def _extracted(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[str, Dict[str, Any]]:
-        """All slot values in the latest message, computed once per message."""
+        A message that only carried an unusable date re-asks with a reason and clears the
+        requested slot: without a SlotSet Rasa would reject the form silently and the
+        reason would be lost.
+        """
         message = tracker.latest_message or {}
-        key = id(message)
-        if getattr(self, "_cache_key", None) == key:
-            return self._cache
-        self._cache_key, self._cache = key, self._extract(dispatcher, tracker, message)
-        return self._cache
+        values, problem = self._extract(tracker, message)
+        requested = tracker.get_slot("requested_slot")
+        if problem and not values:
+            dispatcher.utter_message(response=f"utter_lifecycle_{problem}")
+            if requested:
+                values[requested] = None
+        tracker.slots.update(values)
+        return [SlotSet(slot, value) for slot, value in values.items()]
 
-    def _extract(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                 message: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+    def _extract(self, tracker: Tracker, message: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[str]]:
+        """(slot values found in the message, reason code of an unusable date or None)."""
         text = message.get("text") or ""
         if text.startswith("/"):
-            return {}
+            return {}, None
         filled = {slot: tracker.get_slot(slot) for slot in DATE_SLOTS.values()}
         corrections = _corrected(text, filled)
         if corrections:
-            return {slot: {slot: value} for slot, value in corrections.items()}
+            return corrections, None
 
         values: Dict[str, Any] = {}
-        invalid = False
+        problem: Optional[str] = None
         requested = tracker.get_slot("requested_slot")
         unassigned = []
         for entity in message.get("entities") or []:
@@ -131,7 +127,8 @@ class ValidateLifecycleForm(FormValidationAction):
                 continue
             value = str(entity.get("value", ""))
             if value.startswith("invalid:"):
-                invalid = True
+                code = value.split(":", 1)[1]
+                problem = problem or (code if code in REASKS else "invalid_date")
                 continue
             slot = DATE_SLOTS.get(entity.get("role") or "")
             if slot and slot not in values:
@@ -155,9 +152,7 @@ class ValidateLifecycleForm(FormValidationAction):
         status = residence.normalise_status(text)
         if status is not None:
             values["residence_status"] = status.key
-        if invalid and not values:
-            dispatcher.utter_message(response="utter_lifecycle_invalid_date")
-        return {slot: {slot: value} for slot, value in values.items()}
+        return values, problem
 
     async def validate_birth_date(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._check(dispatcher, tracker, "birth_date", value)

@@ -182,6 +182,12 @@ _RE_JA = re.compile(
     rf"(?<!\d)(?P<month>\d{{1,2}}|{_KNUM})\s*月\s*"
     rf"(?:(?P<day>\d{{1,2}}|{_KNUM})\s*日)?"
 )
+# a year alone (平成2年生まれ, 2019年に作った): kept only when a role cue says what it is
+_RE_YEAR_ONLY = re.compile(
+    rf"(?:(?P<era>{_ERA_NAMES})\s*(?P<eyear>元|\d{{1,2}}|{_KNUM})"
+    rf"|(?<![a-z])(?P<eletter>[{_ERA_LETTERS}])\s*(?P<lyear>元|\d{{1,2}})"
+    r"|(?P<wyear>(?<!\d)\d{4}|[〇零一二三四五六七八九]{4}))\s*年(?!\s*(?:度|間|代|前|後|目|以|ぶり|振り|半))"
+)
 _RE_ERA_NUMERIC = re.compile(
     rf"(?:(?P<era>{_ERA_NAMES}|[{_ERA_KANJI1}])|(?<![a-z])(?P<eletter>[{_ERA_LETTERS}]))"
     r"\s*(?P<eyear>元|\d{1,2})\s*(?P<sep>[./-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})"
@@ -233,6 +239,11 @@ def _cues() -> Tuple[_Cue, ...]:
         (r"生年月日|誕生日|お誕生日|生まれは|生まれた日|出生日", "birth", _BOTH),
         (r"交付日|発行日|交付年月日|作った日|作成日|受け取った日|受取日|取得日", "issue", _BOTH),
         (r"申請日|申請受付日|申請した日|申込日|申し込んだ日", "application", _BOTH),
+        # past-tense verb + の/日 + は/が works as a label: 作ったのは2019年…, 生まれたのは…
+        (r"(?:作っ|作成し|つくっ|受け取っ|もらっ|貰っ|取得し|交付され|発行され|交付し|発行し|届い)た(?:の|日)(?:は|が)",
+         "issue", _BOTH),
+        (r"(?:申請した|申し込んだ|申込んだ)(?:の|日)(?:は|が)", "application", _BOTH),
+        (r"生まれたの(?:は|が)|産まれたの(?:は|が)", "birth", _BOTH),
         (r"在留カードの有効期限|在留カードの期限|在留期限|在留期間|在留期間の満了日|満了日|ビザの期限|ビザの有効期限",
          "stay_end", _BOTH),
         (r"電子証明書の有効期限|電子証明書の期限|証明書の有効期限|証明書の期限", "cert_expiry", _BOTH),
@@ -258,7 +269,7 @@ def _cues() -> Tuple[_Cue, ...]:
          "issue"),
     ]
     # longest alternative first, so that 在留期間の満了日 is one cue rather than 在留期間 + 満了日
-    cues = [_Cue(re.compile("|".join(sorted(p.split("|"), key=len, reverse=True))), role, d)
+    cues = [_Cue(re.compile(p if "(" in p else "|".join(sorted(p.split("|"), key=len, reverse=True))), role, d)
             for p, role, d in ja]
     cues.append(_Cue(re.compile(r"生(?![活徒産命涯])"), "birth", _AFTER, max_distance=0))  # 1990年1月1日生
     cues += [_Cue(re.compile(p), role, _BOTH, english=True) for p, role in en]
@@ -266,6 +277,9 @@ def _cues() -> Tuple[_Cue, ...]:
 
 
 _CUES = _cues()
+_RE_BARE_ANSWER = re.compile(
+    r"^[\s、。,.!?！？]*(?:です|でした|だよ|だった|頃|ごろ|くらい|ぐらい|かな|だと思う|と思う|in|around)*[\s、。,.!?！？]*$"
+)
 _SENTENCE_END = re.compile(r"[。！？!?\n\r]|\.(?=\s|$)")
 # cost added to a cue's distance: Japanese predicates follow the date, English ones precede it
 _PENALTY_JA_LABEL_AFTER = 2
@@ -340,6 +354,7 @@ class _Raw:
     era_year: Optional[int] = None
     swap: Optional[Tuple[int, int]] = None  # (a, b) of an a/b/yyyy date whose order is unknown
     bad_number: bool = False
+    year_only: bool = False
 
 
 def _era_year(token: Optional[str]) -> Optional[int]:
@@ -366,6 +381,20 @@ def _from_ja(m: "re.Match[str]") -> Optional[_Raw]:
         return None
     if not has_year and raw.day is None:
         return None  # a bare "3月" is not a date mention
+    return raw
+
+
+def _from_year_only(m: "re.Match[str]") -> _Raw:
+    raw = _Raw(m.start(), m.end(), year_only=True)
+    if m.group("era"):
+        raw.era = wareki.ERA_BY_NAME[m.group("era")]
+        raw.era_year = _era_year(m.group("eyear"))
+    elif m.group("eletter"):
+        raw.era = wareki.ERA_BY_LETTER[m.group("eletter").upper()]
+        raw.era_year = _era_year(m.group("lyear"))
+    else:
+        raw.year = parse_number(m.group("wyear"))
+        raw.bad_number = raw.year is None
     return raw
 
 
@@ -418,6 +447,7 @@ _EXTRACTORS = (
     (_RE_EN_DMY, _from_english),
     (_RE_EN_MDY, _from_english),
     (_RE_EN_MY, _from_english),
+    (_RE_YEAR_ONLY, _from_year_only),
 )
 
 
@@ -450,7 +480,10 @@ def _safe_date(year: Optional[int], month: Optional[int], day: Optional[int]) ->
         return None
 
 
-def _evaluate(raw: _Raw, today: _dt.date) -> Tuple[Optional[_dt.date], Optional[str], Optional[int], Tuple[_dt.date, ...]]:
+_Evaluation = Tuple[Optional[_dt.date], Optional[str], Optional[int], Tuple[_dt.date, ...]]
+
+
+def _evaluate(raw: _Raw, today: _dt.date) -> _Evaluation:
     """(value, error, western year, candidates) for one raw mention (role-independent part)."""
     year = raw.year
     if raw.bad_number:
@@ -465,6 +498,8 @@ def _evaluate(raw: _Raw, today: _dt.date) -> Tuple[Optional[_dt.date], Optional[
         return None, ERROR_AMBIGUOUS, year, options
     if year is not None and not MIN_YEAR <= year <= today.year + MAX_YEARS_AHEAD:
         return None, ERROR_OUT_OF_RANGE, year, ()
+    if raw.era is not None and raw.era.last_year is not None and raw.era_year > raw.era.last_year and raw.day is None:
+        return None, ERROR_ERA_OUT_OF_RANGE, year, ()  # 平成32年 without a full date
     if raw.month is not None and not 1 <= raw.month <= 12:
         return None, ERROR_INVALID_DATE, year, ()
     if raw.day is not None and not 1 <= raw.day <= 31:
@@ -501,7 +536,8 @@ def extract_dates(text: str, today: _dt.date) -> List[DateMention]:
     Supported: 2019年3月10日, 2019/3/10, 2019-03-10, 2019.3.10, 昭和/平成/令和 with 元年, S58.1.2 /
     H2/4/1 / R1.7.1 (any case), 平2.4.1, full-width digits, kanji numerals (令和元年七月一日,
     二〇一九年三月十日), English (15 January 1990, January 15, 1990, 15 Jan 1990, 15/01/1990).
-    Year+month or month+day alone give ``incomplete_date``.
+    Year+month or month+day alone give ``incomplete_date``; so does a year alone (平成2年生まれ),
+    reported only when a role cue names it.
     """
     if not isinstance(text, str) or not text:
         return []
@@ -518,6 +554,8 @@ def extract_dates(text: str, today: _dt.date) -> List[DateMention]:
             value, error, year, candidates = _evaluate(raw, today)
             lo, hi = _bounds(norm, spans, index)
             role = _role_for(raw.start, raw.end, lo, hi, hits)
+            if raw.year_only and role is None and not _RE_BARE_ANSWER.match(norm[:raw.start] + norm[raw.end:]):
+                continue  # "2019年" inside a sentence is too vague without a cue; as a whole answer it is kept
             if error is None and value is not None and value > today and role in _PAST_ROLES:
                 value, error, candidates = None, ERROR_FUTURE, (value,)
             start, end = normalised.span(raw.start, raw.end)

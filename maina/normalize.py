@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from maina.mynumber import MARKER
+
+# The My Number guard's marker says "マイナンバー": the model must not read it as a topic.
+_MARKER_NFKC = unicodedata.normalize("NFKC", MARKER)
+
 # After NFKC: wave dashes and long-vowel look-alikes.
 _WAVE = re.compile("[〜～~]")
 _DASH_AFTER_KANA = re.compile(r"(?<=[ぁ-んァ-ヶ])[-‐‑–—―−－ｰ]")
@@ -45,7 +50,7 @@ def normalize(text: str) -> str:
     """Canonical form of ``text`` for the NLU model (idempotent, never raises)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", text.replace(MARKER, " ")).replace(_MARKER_NFKC, " ")
     text = _CONTROL.sub(" ", text)
     text = _WAVE.sub("~", text)
     text = _DASH_AFTER_KANA.sub("ー", text)

@@ -240,16 +240,13 @@ class LineInput(InputChannel):
 
     async def _read_body(self, request: Request) -> Optional[bytes]:
         """The raw body, or None if it is larger than ``max_body_bytes``."""
+        stream = getattr(request, "stream", None)
         declared = request.headers.get("content-length", "")
         if declared.strip().isdigit() and int(declared) > self.max_body_bytes:
             return None
-        stream = getattr(request, "stream", None)
         if stream is None:
             body = request.body or b""
             return body if len(body) <= self.max_body_bytes else None
-        # Let Sanic stop reading (and drain no more than this) past the limit.
-        if hasattr(stream, "request_max_size"):
-            stream.request_max_size = min(stream.request_max_size, self.max_body_bytes)
         chunks: List[bytes] = []
         size = 0
         try:
@@ -280,6 +277,11 @@ class LineInput(InputChannel):
     async def handle_webhook(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        stream = getattr(request, "stream", None)
+        if stream is not None and isinstance(getattr(stream, "request_max_size", None), int):
+            # Sanic then stops reading past the limit, also when it drains the
+            # body of a request answered early.
+            stream.request_max_size = min(stream.request_max_size, self.max_body_bytes)
         if not self.is_configured:
             return response.text("LINE channel not configured", status=503)
         body = await self._read_body(request)
@@ -336,6 +338,7 @@ class LineInput(InputChannel):
         if not isinstance(source, dict):
             return None, None, "unknown"
         source_type = source.get("type") if isinstance(source.get("type"), str) else "unknown"
+        source_type = source_type[:16]
         key = {"group": "groupId", "room": "roomId"}.get(source_type, "userId")
         target = source.get(key)
         if not isinstance(target, str) or not target.strip():
@@ -406,7 +409,10 @@ class LineInput(InputChannel):
     ) -> List[Dict[str, Any]]:
         """Runs one Rasa turn; returns the bot messages incl. the channel's own texts."""
         # Mask My Numbers etc. BEFORE the UserMessage exists: Rasa stores and logs it.
-        prepared = common.prepare_user_message(raw_text)
+        # Postback data and /greet are intent payloads ("/lost_card"): their Latin
+        # letters must not switch the channel's own texts to English.
+        hint = {"language": common.DEFAULT_LANGUAGE} if event_type in ("postback", "follow") else None
+        prepared = common.prepare_user_message(raw_text, hint)
         del raw_text
         messages: List[Dict[str, Any]] = [{"text": notice} for notice in prepared.notices]
         if not prepared.call_rasa:

@@ -654,6 +654,44 @@ def test_kiosk_flow_by_touch_with_date_picker(new_tab):
     tab.assert_no_storage()
 
 
+def _bot_responses() -> Dict[str, List[str]]:
+    """Every response text of the bot's domain data (data/responses/*.yml), by name."""
+    import yaml
+
+    texts: Dict[str, List[str]] = {}
+    for path in sorted((ROOT / "data" / "responses").glob("*.yml")):
+        for name, variants in ((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}).items():
+            texts.setdefault(name, []).extend(v["text"] for v in variants or [] if isinstance(v, dict) and v.get("text"))
+    return texts
+
+
+NOT_A_DATE_QUESTION = {  # lifecycle responses that do not ask for a date
+    "utter_lifecycle_result", "utter_lifecycle_stopped",
+    "utter_lifecycle_unknown_residence_status", "utter_lifecycle_status_not_eligible",
+}
+
+
+def test_kiosk_date_picker_appears_only_when_the_bot_asks_a_date(new_tab):
+    """The picker heuristics against the bot's real response texts (ja and en)."""
+    responses = _bot_responses()
+    if "utter_ask_birth_date" not in responses:
+        pytest.skip("data/responses has no utter_ask_birth_date")
+    expected = {"utter_ask_birth_date": "birth", "utter_ask_issue_date": "issue",
+                "utter_ask_stay_end_date": "stay"}
+    tab = new_tab()
+    page = _kiosk(tab)
+    asked = page.evaluate("""(all) => Object.fromEntries(Object.entries(all).map(([name, texts]) =>
+        [name, texts.map(t => MainaKiosk.askedDate({text: t}, 'issue'))]))""", responses)
+    for name, kinds in asked.items():
+        if name in expected:
+            assert kinds == [expected[name]] * len(kinds), (name, kinds)
+        elif name.startswith("utter_lifecycle_") and name not in NOT_A_DATE_QUESTION:
+            assert all(kinds), (name, kinds)  # a correction asks for the date again
+        else:
+            assert not any(kinds), (name, kinds, responses[name])
+    assert page.evaluate("MainaKiosk.askedDate({custom: {input: 'date', kind: 'stay'}})") == "stay"
+
+
 def test_kiosk_english_toggle(new_tab):
     from playwright.sync_api import expect
 

@@ -191,6 +191,22 @@ def test_incomplete_keeps_what_was_read():
     assert (mention.year, mention.month, mention.day, mention.role) == (2019, 3, None, "issue")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("平成2年生まれです", [("平成2年", 1990, "incomplete_date", "birth")]),
+    ("2018年に作ったと思う。誕生日は9月3日", [("2018年", 2018, "incomplete_date", "issue"),
+                                        ("9月3日", None, "incomplete_date", "birth")]),
+    ("2019年", [("2019年", 2019, "incomplete_date", None)]),  # a bare answer to "when?"
+    ("令和元年ごろかな", [("令和元年", 2019, "incomplete_date", None)]),
+    ("平成32年", [("平成32年", 2020, "era_out_of_range", None)]),
+    ("2024年の法改正で変わった", []),  # a year inside a sentence without a cue is not reported
+    ("2019年度に作った", []),
+    ("1990年代生まれ", []),
+])
+def test_year_only(text, expected):
+    found = extract_dates(text, TODAY)
+    assert [(m.text, m.year, m.error, m.role) for m in found] == expected
+
+
 def test_future_birth_and_issue_are_flagged_but_stay_end_is_not():
     birth = only("2030年1月1日生まれ")
     assert (birth.error, birth.role, birth.suggestion) == ("future", "birth", D(2030, 1, 1))
@@ -255,6 +271,9 @@ def test_mixed_sentence_english():
     ("2019年3月10日にもらった", "issue"),
     ("2019年3月10日に取得しました", "issue"),
     ("カードを2019年3月10日に作りました", "issue"),
+    ("作ったのは、えーと、2019年3月10日だったかな", "issue"),
+    ("受け取った日は2019/3/10", "issue"),
+    ("申請したのは2022年3月31日", "application"),
     ("It was issued on 10 March 2019", "issue"),
     ("I received it on 10 March 2019", "issue"),
     # application

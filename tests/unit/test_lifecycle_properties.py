@@ -28,7 +28,9 @@ births_edgy = st.one_of(
     st.sampled_from([D(y, 2, 29) for y in range(1904, 2025, 4)]),
     st.builds(lambda y, m: D(y, m, calendar.monthrange(y, m)[1]), st.integers(1950, 2024), st.integers(1, 12)),
 )
-issues_edgy = st.one_of(issues, st.dates(D(2022, 3, 1), D(2022, 11, 1)), st.sampled_from([D(2024, 2, 29), D(2023, 2, 28)]))
+issues_edgy = st.one_of(
+    issues, st.dates(D(2022, 3, 1), D(2022, 11, 1)), st.sampled_from([D(2024, 2, 29), D(2023, 2, 28)])
+)
 statuses = st.sampled_from([None, "永住者", "特別永住者", "高度専門職2号", "留学", "技術・人文知識・国際業務",
                             "家族滞在", "定住者", "日本人の配偶者等", "技能実習", "特定技能", "一時庇護", "仮滞在"])
 

@@ -14,7 +14,6 @@ import json
 import logging
 import socket
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -663,6 +662,11 @@ def test_turn_without_bot_messages_or_with_an_error_gets_the_apology():
         async with harness(FakeRasa(answers=lambda m: [])) as h:
             await h.post(webhook_body(text_event("こんにちは")))
             assert [m["text"] for m in reply_messages(h.line)] == [common.apology_text()]
+            # a button payload is Latin text, but the apology stays Japanese
+            await h.post(webhook_body(postback_event("/lost_card")))
+            assert [m["text"] for m in reply_messages(h.line)] == [common.apology_text("ja")]
+            await h.post(webhook_body(follow_event()))
+            assert [m["text"] for m in reply_messages(h.line)] == [common.apology_text("ja")]
         async with harness(FakeRasa(raise_error=True)) as h:
             await h.post(webhook_body(text_event("こんにちは")))
             assert [m["text"] for m in reply_messages(h.line)] == [common.apology_text()]
@@ -802,12 +806,21 @@ button_strategy = st.fixed_dictionaries(
     }
 )
 bot_message_strategy = st.fixed_dictionaries(
-    {"text": st.one_of(st.none(), st.text(max_size=200), st.text(min_size=4990, max_size=5200))},
+    {
+        "text": st.one_of(
+            st.none(),
+            st.text(max_size=200),
+            # long texts, cheap to generate: a random line repeated up to ~6000 chars
+            st.tuples(st.text(min_size=1, max_size=30), st.integers(150, 700), st.sampled_from(["\n", "", "\n\n"])).map(
+                lambda t: (t[0] + t[2]) * t[1]
+            ),
+        )
+    },
     optional={"buttons": st.lists(button_strategy, max_size=16)},
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(bot_message_strategy, max_size=9))
 def test_any_turn_becomes_a_valid_reply(bot_messages):
     messages = build_line_messages(bot_messages)
@@ -847,17 +860,36 @@ def test_from_credentials_reads_file_and_env_wins(monkeypatch):
     assert not channel.is_configured
 
 
-def test_enabled_by_module_path_like_credentials_yml():
-    from rasa.core.run import create_http_input_channels
+def test_enabled_by_module_path_from_credentials_yml(monkeypatch, tmp_path):
+    """What ``rasa run --credentials`` does for a custom channel key: read the YAML
+    (with ${VAR} substitution), import the class by module path, from_credentials."""
+    from rasa.shared.utils.common import class_from_module_path
+    from rasa.shared.utils.io import read_yaml_file
 
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
-        handle.write("maina_rasa.channels.line.LineInput:\n  channel_secret: a\n  access_token: b\n")
-    try:
-        channels = create_http_input_channels(None, handle.name)
-    finally:
-        Path(handle.name).unlink()
-    assert [type(c).__name__ for c in channels] == ["LineInput"]
-    assert channels[0].url_prefix() == "line"
+    monkeypatch.setenv("LINE_CHANNEL_SECRET", "env-secret")
+    monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "env-token")
+    monkeypatch.setenv("LINE_API_BASE_URL", "https://api.line.me")
+    monkeypatch.setenv("LINE_USE_PUSH_FALLBACK", "false")
+    key = "maina_rasa.channels.line.LineInput"
+    snippet = tmp_path / "credentials.yml"
+    snippet.write_text(
+        f"{key}:\n"
+        "  channel_secret: ${LINE_CHANNEL_SECRET}\n"
+        "  access_token: ${LINE_CHANNEL_ACCESS_TOKEN}\n"
+        "  api_base_url: ${LINE_API_BASE_URL}\n"
+        "  use_push_fallback: ${LINE_USE_PUSH_FALLBACK}\n",
+        "utf-8",
+    )
+    files = [snippet]
+    project_file = ROOT / "credentials.yml"
+    if project_file.is_file() and key in project_file.read_text("utf-8"):
+        files.append(project_file)
+    for path in files:
+        credentials = read_yaml_file(str(path))
+        channel = class_from_module_path(key).from_credentials(credentials[key])
+        assert isinstance(channel, LineInput) and channel.url_prefix() == "line"
+        assert channel.is_configured and channel.channel_secret == "env-secret"
+        assert not channel.use_push_fallback
 
 
 # --------------------------------------------------------------------------

@@ -22,3 +22,11 @@ def test_control_characters_and_spaces():
 def test_never_raises_and_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_my_number_marker_is_not_model_input():
+    from maina.mynumber import mask_my_numbers
+
+    masked = mask_my_numbers("私のマイナンバーは1234-5678-9018です。カードなくした").text
+    assert "削除" not in normalize(masked)
+    assert normalize(masked).endswith("カードなくした")

@@ -17,8 +17,9 @@
       lang: "English", langLang: "en", langLabel: "Switch to English",
       idleTitle: "まもなく最初の画面にもどります", idleContinue: "つづける",
       idleCount: function (n) { return "あと " + n + " 秒"; },
-      pickerBirth: "生年月日をえらんでね", pickerIssue: "カードを受け取った日（交付日）をえらんでね",
-      year: "年", month: "月", day: "日", pickerSend: "この日付で送る", pickerCancel: "やめる",
+      picker: { birth: "生年月日をえらんでね", issue: "カードを受け取った日（交付日）をえらんでね",
+        application: "カードを申請した日をえらんでね", stay: "在留期限（在留期間の満了日）をえらんでね" },
+      year: "年", month: "月", day: "日", pickerSend: "この日付で送る", pickerCancel: "とじる",
       yearMinus10: "10年前へ", yearMinus1: "1年前へ", yearPlus1: "1年後へ", yearPlus10: "10年後へ",
       monthMinus: "前の月へ", monthPlus: "次の月へ", dayMinus: "前の日へ", dayPlus: "次の日へ",
       yearValue: function (y, era) { return y + "年（" + era + "）"; },
@@ -31,8 +32,9 @@
       lang: "日本語", langLang: "ja", langLabel: "日本語に切り替える",
       idleTitle: "Going back to the first screen soon", idleContinue: "Continue",
       idleCount: function (n) { return n + " s"; },
-      pickerBirth: "Choose your date of birth", pickerIssue: "Choose the day you received the card",
-      year: "Year", month: "Month", day: "Day", pickerSend: "Send this date", pickerCancel: "Cancel",
+      picker: { birth: "Choose your date of birth", issue: "Choose the day you received the card",
+        application: "Choose the day you applied for the card", stay: "Choose the end of your period of stay" },
+      year: "Year", month: "Month", day: "Day", pickerSend: "Send this date", pickerCancel: "Close",
       yearMinus10: "10 years earlier", yearMinus1: "1 year earlier", yearPlus1: "1 year later", yearPlus10: "10 years later",
       monthMinus: "Previous month", monthPlus: "Next month", dayMinus: "Previous day", dayPlus: "Next day",
       yearValue: function (y, era) { return y + " (" + era + ")"; },
@@ -56,18 +58,53 @@
 
   function daysIn(y, m) { return new Date(y, m, 0).getDate(); }
 
-  /** Which date the bot asks for: "birth", "issue" or null. */
-  function askedDate(message) {
+  // Which date the bot asks for. A bot message may say so explicitly with a custom payload
+  // {"input": "date", "kind": "birth"|"issue"|"application"|"stay"}; otherwise one sentence
+  // must both name a date and ask (e.g. 「まず、生年月日を教えてね。」「交付日）はいつかな？」).
+  var DATE_KINDS = [
+    ["stay", /在留期限|在留期間|満了日|period of stay|stay ends?\b/i],
+    ["application", /申請日|申請した日|when did you apply|application date/i],
+    ["birth", /生年月日|誕生日|生まれ|date of birth|birth ?date|birthday|born/i],
+    ["issue", /交付|作った|発行|受け取った日|issued|issue date|receiv\w* (?:the |your )?card|got (?:the |your )?card/i],
+    // any other date question: 「日付」, or an example date such as 2019年3月4日 / 4 March 2019
+    ["again", /日付|\bdate\b|\d{4}年\d{1,2}月\d{1,2}日|\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/i]
+  ];
+  var ASKING = /[？?]|教えて|tell me|please (?:give|write)/i;
+  var NOT_A_DATE = /再発行|コンビニ交付|証明書交付|交付申請書?|交付通知書?|交付手数料|発行手数料|発行日後|交付までの|交付場所/g;
+
+  function askedDate(message, previous) {
     var custom = message.custom || {};
     if (custom.input === "date" || custom.ask === "date") {
-      return custom.kind === "issue" ? "issue" : "birth";
+      return /^(birth|issue|application|stay)$/.test(custom.kind) ? custom.kind : (previous || "birth");
     }
-    var text = typeof message.text === "string" ? message.text.replace(/再発行/g, "") : "";
-    var birth = /生年月日|誕生日|生まれ|date of birth|birthday|born/i.test(text);
-    var issue = /交付|作った|発行|issued|issue date|received (?:the|your) card|got (?:the|your) card/i.test(text);
-    if (!birth && !issue) return null;
-    if (!/[？?]|教えて|えらんで|選んで|入力して|tell me|choose|select|enter/i.test(text)) return null;
-    return birth ? "birth" : "issue";
+    if (typeof message.text !== "string") return null;
+    var sentences = message.text.replace(NOT_A_DATE, "").split(/[。！!\n]+/);
+    for (var i = 0; i < sentences.length; i++) {
+      if (!ASKING.test(sentences[i])) continue;
+      for (var k = 0; k < DATE_KINDS.length; k++) {
+        if (DATE_KINDS[k][1].test(sentences[i])) {
+          return DATE_KINDS[k][0] === "again" ? (previous || "birth") : DATE_KINDS[k][0];
+        }
+      }
+    }
+    // A correction names the date in one sentence and asks in the next:
+    // 「その申請日はまだ来ていない日だよ。もう一度教えてね。」
+    var whole = sentences.join("。");
+    if (/もう一度|again/i.test(whole) && ASKING.test(whole)) {
+      for (k = 0; k < DATE_KINDS.length; k++) {
+        if (DATE_KINDS[k][1].test(whole)) return DATE_KINDS[k][0] === "again" ? (previous || "birth") : DATE_KINDS[k][0];
+      }
+    }
+    return null;
+  }
+
+  // Year range and first value shown for each kind of date.
+  function dateRange(kind, today) {
+    var y = today.getFullYear();
+    if (kind === "stay") return { min: y - 1, max: y + 10, start: y + 1, future: true };
+    if (kind === "issue") return { min: 2016, max: y, start: y - 3, future: false };
+    if (kind === "application") return { min: 2015, max: y, start: y - 3, future: false };
+    return { min: 1900, max: y, start: 1980, future: false };
   }
 
   function idleSecondsFrom(root, config) {
@@ -99,7 +136,7 @@
       lang: function () { return lang; }, config: function () { return configLoaded; },
       onReplies: function (messages) {
         var kind = null;
-        messages.forEach(function (m) { kind = (m && askedDate(m)) || kind; });
+        messages.forEach(function (m) { kind = (m && askedDate(m, date.kind)) || kind; });
         if (kind) showPicker(kind); else hidePicker();
       },
       onActivity: activity
@@ -145,7 +182,7 @@
     function reset() {
       conversation.reset(); // aborts a pending reply, clears the log, new random sender id
       hidePicker();
-      overlay.hidden = true;
+      setOverlay(false);
       lang = "ja";
       applyLanguage();
       window.scrollTo(0, 0);
@@ -155,19 +192,18 @@
 
     // ---- date picker --------------------------------------------------------------------
     function clampDate() {
-      var minYear = date.kind === "issue" ? 2016 : 1900;
-      var maxYear = today.getFullYear();
-      date.y = Math.min(Math.max(date.y, minYear), maxYear);
+      var range = dateRange(date.kind, today);
+      date.y = Math.min(Math.max(date.y, range.min), range.max);
       date.m = Math.min(Math.max(date.m, 1), 12);
       date.d = Math.min(Math.max(date.d, 1), daysIn(date.y, date.m));
       var v = date.y * 10000 + date.m * 100 + date.d;
       var max = today.getFullYear() * 10000 + (today.getMonth() + 1) * 100 + today.getDate();
-      if (v > max) { date.y = today.getFullYear(); date.m = today.getMonth() + 1; date.d = today.getDate(); }
+      if (!range.future && v > max) { date.y = today.getFullYear(); date.m = today.getMonth() + 1; date.d = today.getDate(); }
     }
 
     function renderPicker() {
       var s = t(), era = eraName(date.y, date.m, date.d);
-      $("picker-title").textContent = date.kind === "issue" ? s.pickerIssue : s.pickerBirth;
+      $("picker-title").textContent = s.picker[date.kind] || s.picker.birth;
       $("picker-year").textContent = s.yearValue(date.y, era);
       $("picker-month").textContent = s.monthValue(date.m);
       $("picker-day").textContent = s.dayValue(date.d);
@@ -179,9 +215,7 @@
 
     function showPicker(kind) {
       if (picker.hidden || date.kind !== kind) {
-        date = kind === "issue"
-          ? { kind: kind, y: today.getFullYear() - 3, m: 1, d: 1 }
-          : { kind: kind, y: 1980, m: 1, d: 1 };
+        date = { kind: kind, y: dateRange(kind, today).start, m: 1, d: 1 };
       }
       clampDate();
       renderPicker();
@@ -212,28 +246,40 @@
     $("picker-cancel").addEventListener("click", hidePicker);
 
     // ---- idle reset -----------------------------------------------------------------------
+    function setOverlay(visible) {
+      if (overlay.hidden === !visible) return;
+      overlay.hidden = !visible;
+      // While the countdown shows, the screen behind it is out of reach (and of screen readers).
+      root.querySelector(".bar").inert = visible;
+      root.querySelector(".main").inert = visible;
+      if (visible) $("idle-continue").focus();
+    }
     function activity() {
       lastActivity = Date.now();
-      if (!overlay.hidden) overlay.hidden = true;
+      setOverlay(false);
     }
     function inUse() { return !talk.hidden || lang !== "ja" || !picker.hidden; }
     function countdownSeconds() { return Math.min(10, Math.max(1, Math.floor(idleSeconds / 3))); }
 
     function tick() {
-      if (!inUse()) { overlay.hidden = true; lastActivity = Date.now(); return; }
+      if (!inUse()) { setOverlay(false); lastActivity = Date.now(); return; }
       var elapsed = (Date.now() - lastActivity) / 1000;
       if (elapsed >= idleSeconds) { reset(); return; }
       var left = Math.ceil(idleSeconds - elapsed);
       if (left <= countdownSeconds()) {
         $("idle-count").textContent = t().idleCount(left);
-        if (overlay.hidden) { overlay.hidden = false; $("idle-continue").focus(); }
+        setOverlay(true);
       }
     }
-    ["pointerdown", "keydown", "touchstart", "wheel"].forEach(function (type) {
-      document.addEventListener(type, activity, { capture: true, passive: true });
+    function touched() { lastActivity = Date.now(); }
+    // A touch only restarts the clock; the countdown closes on the click that follows (on the
+    // overlay itself), so that the tap cannot fall through to a button behind it.
+    ["pointerdown", "touchstart", "wheel"].forEach(function (type) {
+      document.addEventListener(type, touched, { capture: true, passive: true });
     });
-    log.addEventListener("scroll", function () { lastActivity = Date.now(); }, { passive: true });
-    $("idle-continue").addEventListener("click", activity);
+    document.addEventListener("keydown", activity, { capture: true, passive: true });
+    log.addEventListener("scroll", touched, { passive: true });
+    overlay.addEventListener("click", activity);
     setInterval(tick, 250);
 
     // ---- buttons ----------------------------------------------------------------------------
@@ -251,7 +297,7 @@
       renderMenu();
       root.setAttribute("data-ready", "true");
     });
-    window.MainaKiosk = { reset: reset, askedDate: askedDate, eraName: eraName };
+    window.MainaKiosk = { reset: reset, askedDate: askedDate, eraName: eraName, dateRange: dateRange };
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
