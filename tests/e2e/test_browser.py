@@ -250,7 +250,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def site(request) -> Iterator[Site]:
-    """The real bot (conftest's `bot_url`) or, with MAINA_E2E_FAKE=1, tests/e2e/fake_bot.py."""
+    """The real bot (conftest's `bot_url`) or, with MAINA_E2E_FAKE=1, tests/e2e/fake_bot.py.
+
+    MAINA_E2E_URL=http://127.0.0.1:5005 uses a bot that is already running (`make run`).
+    """
+    if os.environ.get("MAINA_E2E_URL"):
+        yield Site(os.environ["MAINA_E2E_URL"], fake=False)
+        return
     if os.environ.get("MAINA_E2E_FAKE") != "1":
         try:
             url = request.getfixturevalue("bot_url")
