@@ -60,7 +60,20 @@ test-nlu: train
 test-e2e: train
 	$(BIN)/pytest -q tests/e2e
 
-test: test-unit validate test-conversations test-nlu test-e2e
+test: test-unit validate test-conversations test-nlu test-e2e test-cluster
+
+# Two Rasa + two action servers behind nginx, shared PostgreSQL tracker store and Redis lock
+# store, all on loopback (scripts/cluster.py; packages: scripts/install_cluster_deps.sh).
+.PHONY: run-cluster stop-cluster test-cluster
+run-cluster: install train
+	$(BIN)/python scripts/cluster.py start
+
+stop-cluster:
+	@$(BIN)/python scripts/cluster.py stop
+
+# Real PostgreSQL, Redis and nginx; skipped with the reason if they are missing (not in CI).
+test-cluster: train
+	MAINA_CLUSTER_TESTS=1 $(BIN)/pytest -q -rs tests/e2e/test_cluster.py
 
 lock:
 	$(BIN)/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' \

@@ -67,11 +67,13 @@ def start_action_server(env: Dict[str, str], run_dir: Path) -> subprocess.Popen:
     )
 
 
-def start_rasa(env: Dict[str, str], run_dir: Path, model: str) -> subprocess.Popen:
+def start_rasa(
+    env: Dict[str, str], run_dir: Path, model: str, endpoints: str = "endpoints.yml"
+) -> subprocess.Popen:
     log = open(run_dir / f"rasa-{env['MAINA_RASA_PORT']}.log", "ab")
     command = [
         str(VENV_BIN / "rasa"), "run", "--model", model,
-        "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+        "--endpoints", endpoints, "--credentials", "credentials.yml",
         "--port", env["MAINA_RASA_PORT"], "--interface", env.get("MAINA_INTERFACE", "127.0.0.1"),
         "--response-timeout", env.get("MAINA_RESPONSE_TIMEOUT", "30"),
         "--cors", *env.get("MAINA_CORS_ORIGINS", "*").split(),

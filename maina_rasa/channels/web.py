@@ -32,6 +32,11 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+try:  # Rasa's `--cors` (sanic-cors) must not add a second Access-Control-Allow-Origin
+    from sanic_cors.core import SANIC_CORS_EVALUATED
+except ImportError:  # pragma: no cover
+    SANIC_CORS_EVALUATED = "_sanic_cors_e"
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
@@ -190,6 +195,13 @@ class WebPages(InputChannel):
         cross_origin: bool = False,
     ) -> HTTPResponse:
         headers = self._headers(cache_control, cross_origin=cross_origin)
+        if cross_origin:
+            # Our public assets carry their own CORS header ("*", no credentials); tell
+            # sanic-cors (`rasa run --cors …`) that this response is done, or browsers see two.
+            try:
+                setattr(request.ctx, SANIC_CORS_EVALUATED, "1")
+            except AttributeError:  # pragma: no cover
+                pass
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         headers["ETag"] = etag
         if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:

@@ -79,3 +79,70 @@ def bot() -> Iterator[Bot]:
 @pytest.fixture(scope="session")
 def bot_url(bot: Bot) -> str:
     return bot.url
+
+
+# ------------------------------------------------------------------------------------------
+# Bots of their own for the privacy, resilience and fuzz tests (issue 5); see lab.py.
+# Ports 5205-5299 (5105/5155: `bot` above, 5005/5055: `make run`).
+
+LAB_RASA_PORT, LAB_ACTION_PORT = 5205, 5255
+
+
+@pytest.fixture(scope="session")
+def background_loop():
+    import lab
+
+    loop = lab.BackgroundLoop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def managed_bots(background_loop):
+    """``make(rasa_port, action_port, extra=None) -> lab.ManagedBot``; stopped at the end."""
+    import lab
+
+    started = []
+
+    def make(rasa_port: int, action_port: int, extra: Dict[str, str] = None) -> "lab.ManagedBot":
+        if not MODEL.exists():
+            pytest.fail("no trained model: run `make train` first (make test does)")
+        run_dir = Path(tempfile.mkdtemp(prefix=f"maina-e2e-{rasa_port}-"))
+        env, actions, rasa, ok = start_bot(run_dir, rasa_port, action_port, extra)
+        managed = lab.ManagedBot(env, run_dir, actions, rasa, background_loop)
+        started.append(managed)
+        if not ok:
+            pytest.fail(f"servers did not start:\n{managed.log_tail()}")
+        return managed
+
+    yield make
+    for managed in started:
+        managed.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_bot(managed_bots, background_loop):
+    """A bot with every channel live: LINE (fake LINE API), the HTTP API behind a token,
+    and a proxy in front of the action server that records what it receives."""
+    import lab
+    from fake_line_server import FakeLineServer
+
+    line = background_loop.run(FakeLineServer(token=lab.LINE_TOKEN).start())
+    proxy = background_loop.run(
+        lab.RecordingProxy(f"http://127.0.0.1:{LAB_ACTION_PORT}").start()
+    )
+    try:
+        managed = managed_bots(LAB_RASA_PORT, LAB_ACTION_PORT, {
+            "MAINA_ACTION_URL": f"http://127.0.0.1:{proxy.port}/webhook",
+            "LINE_CHANNEL_SECRET": lab.LINE_SECRET,
+            "LINE_CHANNEL_ACCESS_TOKEN": lab.LINE_TOKEN,
+            "LINE_API_BASE_URL": line.base_url,
+            "LINE_USE_PUSH_FALLBACK": "false",
+            "MAINA_API_TOKEN": lab.API_TOKEN,
+        })
+        managed.proxy = proxy
+        managed.line = line
+        yield managed
+    finally:
+        background_loop.run(proxy.stop())
+        background_loop.run(line.stop())

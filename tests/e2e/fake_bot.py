@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from rasa.core.channels.channel import register  # noqa: E402
+from rasa.server import configure_cors  # noqa: E402
 from sanic import Sanic  # noqa: E402
 from sanic.request import Request  # noqa: E402
 from sanic.response import HTTPResponse, json as json_response  # noqa: E402
@@ -100,10 +101,11 @@ class CannedBot:
         return [_reply(sender, f"ごめんね、「{text}」はわからなかったよ。")]
 
 
-def create_app(name: str = "maina_fake_bot", delay: float = 0.3) -> Sanic:
+def create_app(name: str = "maina_fake_bot", delay: float = 0.3, cors: str = "*") -> Sanic:
     app = Sanic(name)
     bot = CannedBot()
     app.ctx.received = []
+    configure_cors(app, cors)  # as `rasa run --cors` does (the project's default is "*")
 
     register([WebPages()], app, "/webhooks/")  # the way Rasa mounts input channels
 
@@ -128,8 +130,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5099)
     parser.add_argument("--delay", type=float, default=0.3, help="seconds before each reply")
+    parser.add_argument("--cors", default="*", help='allowed origins, as `rasa run --cors` ("" = none)')
     args = parser.parse_args()
-    create_app(delay=args.delay).run(host=args.host, port=args.port, access_log=False, workers=1)
+    create_app(delay=args.delay, cors=args.cors).run(host=args.host, port=args.port, access_log=False, workers=1)
 
 
 if __name__ == "__main__":

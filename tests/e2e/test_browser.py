@@ -79,17 +79,24 @@ async def _asgi(app, method: str, raw_path: str, headers: Optional[Dict[str, str
     await app(scope, receive, send)
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    hdrs = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    hdrs: Dict[str, str] = {}
+    for key, value in start["headers"]:  # repeated headers joined, as a browser sees them
+        name = key.decode().lower()
+        hdrs[name] = f"{hdrs[name]}, {value.decode()}" if name in hdrs else value.decode()
     return start["status"], hdrs, body
 
 
-def _mounted(channel: WebPages, name: str):
+def _mounted(channel: WebPages, name: str, cors: Optional[str] = None):
     """A Sanic app with the channel registered exactly like `rasa run` does it."""
     from rasa.core.channels.channel import register
     from sanic import Sanic
 
     Sanic.test_mode = True  # several apps in one process (as Rasa's own tests do)
     app = Sanic(name)
+    if cors is not None:
+        from rasa.server import configure_cors
+
+        configure_cors(app, cors)  # `rasa run --cors …`
     register([channel], app, "/webhooks/")
     return app
 
@@ -155,6 +162,19 @@ def test_routes_when_mounted_like_rasa():
     assert js[1]["cache-control"].startswith("public, max-age=")
     assert js[1]["access-control-allow-origin"] == "*"  # embedded by the city's own pages
     assert chat[1]["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("cors", [None, "*", "https://www.city.example"])
+def test_one_cors_header_with_or_without_rasa_cors(cors):
+    app = _mounted(WebPages(), "maina_web_cors_" + str(abs(hash(cors))), cors=cors)
+    origin = {"Origin": "https://www.city.example"}
+    (config, js, page) = _requests(app, [
+        ("GET", "/static/maina/config.json", origin), ("GET", "/static/maina/widget.js", origin),
+        ("GET", "/kiosk/", origin)])
+    assert config[1]["access-control-allow-origin"] == "*"
+    assert js[1]["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in config[1]
+    assert page[0] == 200
 
 
 def test_config_json_comes_from_facts():
@@ -329,7 +349,7 @@ class Tab:
             self.sent.append(json.loads(request.post_data))
 
     def _on_console(self, message) -> None:
-        if "Content Security Policy" in message.text or "Refused to" in message.text:
+        if any(m in message.text for m in ("Content Security Policy", "Refused to", "CORS policy")):
             self.errors.append(f"console: {message.text}")
 
     def _on_dialog(self, dialog) -> None:
@@ -541,6 +561,49 @@ def test_chat_script_text_is_shown_not_executed(new_tab):
     assert counts == {"script": 0, "img": 0, "b": 0, "xss": 0}
     assert tab.dialogs == []
     expect(widget.locator(".quick button").last).to_have_text("<i>x</i>")
+
+
+@pytest.fixture
+def city_site(tmp_path, site):
+    """A page of "the city's website" on another origin (localhost vs 127.0.0.1) with the tag."""
+    import functools
+    import http.server
+    import threading
+
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>苫小牧市</title>'
+        '<style>button { background: red !important; font-size: 40px; }</style></head>'
+        '<body><h1>苫小牧市のホームページ</h1>'
+        f'<script src="{site.url}/static/maina/widget.js" data-server="{site.url}" data-lang="ja" defer></script>'
+        '</body></html>', encoding="utf-8")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://localhost:{server.server_address[1]}/index.html"
+    server.shutdown()
+    server.server_close()
+
+
+def test_widget_on_another_site(new_tab, city_site):
+    """The one-line embed on a page of another origin: assets, config.json and CORS work."""
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.page.goto(city_site)
+    _open_widget(tab)
+    _ask(tab, "カードをなくしました")
+    free_dial = facts.value("hotline.free_dial")
+    widget = _widget(tab)
+    expect(widget.locator(".msg.bot").filter(has_text=free_dial).first).to_be_visible()
+    # The host page's `button { background: red }` does not reach into the widget.
+    assert widget.locator(".send").evaluate("b => getComputedStyle(b).backgroundColor") != "rgb(255, 0, 0)"
+    # config.json (cross-origin) gave the city office's number for the error message.
+    tab.page.route("**" + WEBHOOK, lambda route: route.abort("connectionrefused"))
+    _ask(tab, "もしもし")
+    expect(widget.locator(".msg.bot.error")).to_contain_text(facts.value("city.tel"))
+    tab.assert_no_storage()
 
 
 def test_links_and_phone_numbers(new_tab):

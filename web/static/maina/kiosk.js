@@ -9,6 +9,7 @@
   "use strict";
 
   var MIN_IDLE = 3, MAX_IDLE = 3600, DEFAULT_IDLE = 90;
+  var RELOAD_AFTER_MS = 6 * 3600 * 1000; // a reset after 6 h reloads the page (new config/assets)
 
   var TEXT = {
     ja: {
@@ -126,7 +127,7 @@
     var root = $("kiosk"), home = $("home"), talk = $("talk"), menu = $("menu"), log = $("log");
     var picker = $("picker"), overlay = $("idle");
     var lang = "ja", config = {}, configLoaded = Maina.loadConfig(), idleSeconds = idleSecondsFrom(root, null);
-    var lastActivity = Date.now();
+    var lastActivity = Date.now(), loadedAt = Date.now();
     var today = new Date();
     var date = { kind: "birth", y: 1980, m: 1, d: 1 };
 
@@ -180,6 +181,7 @@
     }
 
     function reset() {
+      if (Date.now() - loadedAt > RELOAD_AFTER_MS) { location.reload(); return; } // new facts/assets
       conversation.reset(); // aborts a pending reply, clears the log, new random sender id
       hidePicker();
       setOverlay(false);
@@ -214,6 +216,7 @@
     }
 
     function showPicker(kind) {
+      today = new Date(); // the tablet may run for days
       if (picker.hidden || date.kind !== kind) {
         date = { kind: kind, y: dateRange(kind, today).start, m: 1, d: 1 };
       }

@@ -180,14 +180,16 @@
     var self = this, s = this.strings();
     var row = el("div", { "class": "msg bot" + (extraClass ? " " + extraClass : "") });
     row.appendChild(el("img", { "class": "avatar", src: this.o.avatar, alt: "", width: "40", height: "40" }));
-    var bubble = el("p", { "class": "bubble" });
-    bubble.appendChild(el("span", { "class": "sr-only" }, s.bot));
-    if (typeof message.text === "string") appendRichText(bubble, message.text, { links: this.o.links });
-    row.appendChild(bubble);
-    this.o.log.appendChild(row);
-    var buttons = Array.isArray(message.buttons) ? message.buttons : [];
+    if (typeof message.text === "string" && message.text.trim()) {
+      var bubble = el("p", { "class": "bubble" });
+      bubble.appendChild(el("span", { "class": "sr-only" }, s.bot));
+      appendRichText(bubble, message.text, { links: this.o.links });
+      row.appendChild(bubble);
+      this.o.log.appendChild(row);
+    }
+    var buttons = Array.isArray(message.buttons) ? message.buttons : [], group = null;
     if (buttons.length) {
-      var group = el("div", { "class": "quick", role: "group", "aria-label": s.choices });
+      group = el("div", { "class": "quick", role: "group", "aria-label": s.choices });
       buttons.forEach(function (b) {
         if (!b || typeof b.title !== "string") return;
         var button = el("button", { type: "button", "class": "reply" }, b.title);
@@ -200,7 +202,7 @@
       });
       this.o.log.appendChild(group);
     }
-    return row;
+    return row.parentNode ? row : (group || null);
   };
 
   /** Show `shown` (default: text) as the user's bubble and send `text` to the bot. */
@@ -226,7 +228,9 @@
           first = first || row;
         });
         if (self.o.onReplies) self.o.onReplies(messages);
-        if (first) self.scrollTo(first.offsetHeight > self.o.log.clientHeight / 2 ? first : null);
+        // Long answers: show their beginning; short ones: scroll to the end.
+        var log = self.o.log;
+        if (first) self.scrollTo(log.scrollHeight - first.offsetTop > log.clientHeight ? first : null);
       })
       .catch(function () {
         if (generation !== self.generation || self.controller !== controller) return;

@@ -1,0 +1,522 @@
+#!/usr/bin/env python3
+"""`make bench`: the project's assistant against a stock Rasa recipe, in one run on one machine.
+
+    .venv/bin/python bench/run_bench.py                 # full size (make bench), ~20 min
+    .venv/bin/python bench/run_bench.py --size tiny     # make test-bench: proves it works
+
+For both models, trained on the same domain and data (only config.yml differs: config.yml vs
+bench/stock_config.yml), it measures
+
+* training time (`rasa train`, empty Rasa cache, so nothing is reused between runs),
+* cold start: from starting `rasa run` to the first successful REST answer,
+* resident memory (VmRSS of the Rasa process and its children) after warm-up and after the
+  load, and the action server's separately,
+* latency p50/p95/p99 and successful requests per second at 1, 10 and 50 concurrent users
+  through the REST channel, with Locust (bench/locustfile.py, headless), each level for a
+  fixed duration,
+* intent accuracy on the held-out NLU set (`rasa test nlu --nlu tests/nlu`).
+
+Each model is served alone by a real Rasa server and the real action server (project: ports
+5305/5355, stock: 5405/5455), with a fresh SQLite tracker DB and MAINA_TODAY=2026-11-25.
+Results: one table (both columns and project/stock ratios) printed and written to
+results/bench.md, everything to results/bench.json. Load averages before and after are part of
+the output: the machine is shared, so read the numbers with them.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import servers  # noqa: E402
+
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+LOCUST = str(ROOT / ".venv-bench" / "bin" / "locust")
+TODAY = "2026-11-25"
+QUESTIONS = ROOT / "bench" / "questions.txt"
+
+SIZES: Dict[str, Dict[str, Any]] = {
+    # seconds per concurrency level, stock epochs (None = as in stock_config.yml), warm-up turns
+    "full": {"duration": 30, "stock_epochs": None, "warmup": 60},
+    "tiny": {"duration": 3, "stock_epochs": 1, "warmup": 5},
+}
+
+MODELS = {
+    "project": {"config": ROOT / "config.yml", "rasa_port": 5305, "action_port": 5355},
+    "stock": {"config": ROOT / "bench" / "stock_config.yml", "rasa_port": 5405, "action_port": 5455},
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def load_average() -> Tuple[float, float, float]:
+    return os.getloadavg()
+
+
+# --- machine --------------------------------------------------------------------------------
+
+
+def machine() -> Dict[str, Any]:
+    info: Dict[str, Any] = {"cores": os.cpu_count(), "python": platform.python_version(),
+                            "kernel": platform.release()}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        fields = dict(
+            (k.strip(), v.strip()) for k, v in
+            (line.split(":", 1) for line in lscpu.splitlines() if ":" in line)
+        )
+        info["cpu"] = fields.get("Model name", "?")
+        info["threads_per_core"] = fields.get("Thread(s) per core")
+        info["lscpu"] = lscpu
+    except (OSError, subprocess.CalledProcessError):
+        info["cpu"] = platform.processor() or "?"
+    meminfo = Path("/proc/meminfo").read_text()
+    total_kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1))
+    info["memory_gib"] = round(total_kb / 1024 / 1024, 1)
+    return info
+
+
+# --- processes ------------------------------------------------------------------------------
+
+
+def _children() -> Dict[int, List[int]]:
+    tree: Dict[int, List[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may contain spaces and parentheses
+        ppid = int(text[text.rindex(")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(stat.parent.name))
+    return tree
+
+
+def tree_rss_mb(pid: int) -> float:
+    """VmRSS of a process and all its descendants, in MiB."""
+    tree, total_kb, todo = _children(), 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total_kb += int(match.group(1)) if match else 0
+        todo.extend(tree.get(current, []))
+    return round(total_kb / 1024, 1)
+
+
+def ask(port: int, sender: str, message: str, timeout: float = 30) -> Optional[list]:
+    body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/rest/webhook", data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            answer = json.loads(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    return answer if isinstance(answer, list) and answer else None
+
+
+def questions() -> List[str]:
+    return [line.strip() for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+# --- training and accuracy ------------------------------------------------------------------
+
+
+def stock_config(work: Path, epochs: Optional[int]) -> Path:
+    source = MODELS["stock"]["config"]
+    if epochs is None:
+        return source
+    text = re.sub(r"epochs: \d+", f"epochs: {epochs}", source.read_text(encoding="utf-8"))
+    target = work / "stock_config.yml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def train(name: str, config: Path, work: Path) -> Tuple[Path, float]:
+    cache = work / f"cache-{name}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    log(f"training {name} ({config.relative_to(ROOT)})")
+    started = time.monotonic()
+    with open(work / f"train-{name}.log", "w") as out:
+        subprocess.run(
+            [RASA, "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
+             "--out", str(work / "models"), "--fixed-model-name", name, "--force"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True,
+        )
+    seconds = time.monotonic() - started
+    shutil.rmtree(cache, ignore_errors=True)
+    log(f"  trained {name} in {seconds:.1f} s")
+    return work / "models" / f"{name}.tar.gz", seconds
+
+
+def accuracy(name: str, model: Path, work: Path) -> Dict[str, Any]:
+    out = work / f"nlu-{name}"
+    shutil.rmtree(out, ignore_errors=True)
+    log(f"held-out NLU accuracy of {name}")
+    with open(work / f"nlu-{name}.log", "w") as log_file:
+        subprocess.run(
+            [RASA, "test", "nlu", "--model", str(model), "--nlu", "tests/nlu", "--out", str(out),
+             "--no-plot"],
+            cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+            stdout=log_file, stderr=subprocess.STDOUT, check=True,
+        )
+    report = json.loads((out / "intent_report.json").read_text())
+    return {"accuracy": report["accuracy"], "macro_f1": report["macro avg"]["f1-score"],
+            "examples": int(report["macro avg"]["support"])}
+
+
+# --- load -----------------------------------------------------------------------------------
+
+
+def percentile(values: List[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, int(-(-q * len(ordered) // 100)))  # ceil
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def load_level(name: str, port: int, users: int, duration: int, work: Path,
+               turns: int) -> Dict[str, Any]:
+    samples_file = work / f"samples-{name}-{users}.json"
+    samples_file.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "BENCH_QUESTIONS": str(QUESTIONS),
+        "BENCH_SAMPLES": str(samples_file),
+        "BENCH_RUN_ID": f"{name}-{users}-{int(time.time())}",
+        "BENCH_TURNS": str(turns),
+    }
+    load_before = load_average()
+    command = [
+        LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+        "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{duration}s",
+        "--host", f"http://127.0.0.1:{port}", "--stop-timeout", "60", "--only-summary",
+        "--loglevel", "WARNING", "--exit-code-on-error", "0",
+    ]
+    with open(work / f"locust-{name}-{users}.log", "w") as out:
+        subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                       timeout=duration + 180)
+    data = json.loads(samples_file.read_text())
+    marks, samples = data["marks"], data["samples"]
+    start = marks.get("spawned") or (min(s[0] for s in samples) if samples else time.time())
+    stop = marks.get("stopped") or time.time()
+    window = [s for s in samples if start <= s[0] and s[0] + s[1] / 1000.0 <= stop]
+    ok = [s[1] for s in window if s[2]]
+    failed = sum(1 for s in window if not s[2])
+    seconds = max(stop - start, 1e-9)
+    result = {
+        "users": users, "seconds": round(seconds, 2), "requests": len(window),
+        "ok": len(ok), "failed": failed, "rps": round(len(ok) / seconds, 2),
+        "load_before": load_before,
+    }
+    if ok:
+        result.update({
+            "p50_ms": round(percentile(ok, 50), 1), "p95_ms": round(percentile(ok, 95), 1),
+            "p99_ms": round(percentile(ok, 99), 1), "mean_ms": round(statistics.mean(ok), 1),
+        })
+    log(f"  {name} {users:>2} users: {result['rps']:.1f} req/s, p50 {result.get('p50_ms')} ms, "
+        f"p95 {result.get('p95_ms')} ms, p99 {result.get('p99_ms')} ms, {failed} failed")
+    return result
+
+
+def endpoints_for(name: str, work: Path) -> str:
+    """The project's endpoints.yml; stock gets Rasa's own SQL tracker store in it.
+
+    Same database, action server, NLG and channels for both: the stock column is a stock
+    Rasa runtime except for what produces the answers' text.
+    """
+    source = ROOT / "endpoints.yml"
+    if name == "project":
+        return str(source)
+    text = re.sub(r"(tracker_store:\n  type: )\S+", r"\1SQL", source.read_text(encoding="utf-8"))
+    target = work / f"endpoints-{name}.yml"
+    target.write_text(text, encoding="utf-8")
+    return str(target)
+
+
+def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
+                      levels: List[int], turns: int,
+                      profile: Optional[int] = None) -> Dict[str, Any]:
+    spec = MODELS[name]
+    run_dir = work / f"serve-{name}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    env = servers.settings({
+        "MAINA_RASA_PORT": str(spec["rasa_port"]),
+        "MAINA_ACTION_PORT": str(spec["action_port"]),
+        "MAINA_ACTION_URL": f"http://127.0.0.1:{spec['action_port']}/webhook",
+        "MAINA_TRACKER_URL": f"sqlite:///{run_dir}/tracker.db",
+        "MAINA_TRACKER_DB": str(run_dir / "tracker.db"),
+        "MAINA_TODAY": TODAY,
+    })
+    result: Dict[str, Any] = {"port": spec["rasa_port"]}
+    actions = servers.start_action_server(env, run_dir)
+    rasa = None
+    try:
+        if not servers.wait_until_up(f"http://127.0.0.1:{spec['action_port']}/health", 180,
+                                     actions):
+            raise RuntimeError(f"action server for {name} did not start; see {run_dir}")
+        log(f"starting Rasa with the {name} model on port {spec['rasa_port']}")
+        started = time.monotonic()
+        rasa = servers.start_rasa(env, run_dir, str(model), endpoints_for(name, work))
+        deadline = started + 600
+        while ask(spec["rasa_port"], "bench-coldstart", "こんにちは", timeout=10) is None:
+            if rasa.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Rasa ({name}) did not answer; see {run_dir}")
+            time.sleep(0.1)
+        result["cold_start_s"] = round(time.monotonic() - started, 2)
+        log(f"  first answer after {result['cold_start_s']} s")
+
+        qs = questions()
+        for i in range(size["warmup"]):  # warm-up: every code path once, caches filled
+            ask(spec["rasa_port"], f"bench-warmup-{i // turns}", qs[i % len(qs)])
+        time.sleep(1.0)
+        result["rss_mb"] = tree_rss_mb(rasa.pid)
+        result["action_rss_mb"] = tree_rss_mb(actions.pid)
+        log(f"  RSS after warm-up: Rasa {result['rss_mb']} MiB, "
+            f"action server {result['action_rss_mb']} MiB")
+
+        result["levels"] = {}
+        for users in levels:
+            profiler = None
+            if profile is not None and users == profile:
+                profiler = start_profile(name, rasa.pid, size["duration"], work)
+            result["levels"][str(users)] = load_level(
+                name, spec["rasa_port"], users, size["duration"], work, turns)
+            if profiler is not None:
+                profiler.wait(timeout=120)
+        result["rss_after_load_mb"] = tree_rss_mb(rasa.pid)
+    finally:
+        if rasa is not None:
+            servers.stop_process(rasa.pid)
+        servers.stop_process(actions.pid)
+    return result
+
+
+def start_profile(name: str, pid: int, duration: int, work: Path) -> subprocess.Popen:
+    """py-spy on the Rasa process during one load level (--profile USERS)."""
+    out = work / f"profile-{name}"
+    log(f"  py-spy recording {name} into {out}.svg / {out}.txt")
+    return subprocess.Popen(
+        f"{ROOT}/.venv-bench/bin/py-spy record --pid {pid} --duration {duration} --rate 250 "
+        f"--format raw --output {out}.txt --nonblocking > {out}.log 2>&1 && "
+        f"{ROOT}/.venv-bench/bin/py-spy record --pid {pid} --duration 1 --rate 10 "
+        f"--output {out}.svg --nonblocking >> {out}.log 2>&1",
+        shell=True,
+    )
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def table(results: Dict[str, Any], levels: List[int]) -> Tuple[str, List[Dict[str, Any]]]:
+    project, stock = results["models"].get("project", {}), results["models"].get("stock", {})
+    rows: List[Tuple[str, Any, Any, int, str]] = []  # label, project, stock, digits, target
+
+    def level(model: Dict[str, Any], users: int, key: str) -> Any:
+        return model.get("levels", {}).get(str(users), {}).get(key)
+
+    rows.append(("Training time (s)", project.get("train_s"), stock.get("train_s"), 1, "≤ 0.5×"))
+    rows.append(("Cold start to first answer (s)", project.get("cold_start_s"),
+                 stock.get("cold_start_s"), 1, ""))
+    rows.append(("Memory, Rasa RSS after warm-up (MiB)", project.get("rss_mb"),
+                 stock.get("rss_mb"), 0, "≤ 0.6×"))
+    rows.append(("Memory, Rasa RSS after the load (MiB)", project.get("rss_after_load_mb"),
+                 stock.get("rss_after_load_mb"), 0, ""))
+    rows.append(("Memory, action server RSS (MiB)", project.get("action_rss_mb"),
+                 stock.get("action_rss_mb"), 0, ""))
+    for users in levels:
+        for key, label in (("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99")):
+            target = "≤ 25 ms" if (users == 1 and key == "p50_ms") else ""
+            rows.append((f"Latency {label} at {users} user{'s' if users > 1 else ''} (ms)",
+                         level(project, users, key), level(stock, users, key), 1, target))
+    for users in levels:
+        target = "≥ 3×" if users == max(levels) else ""
+        rows.append((f"Requests/s at {users} user{'s' if users > 1 else ''}",
+                     level(project, users, "rps"), level(stock, users, "rps"), 1, target))
+    for users in levels:
+        rows.append((f"Failed requests at {users} user{'s' if users > 1 else ''}",
+                     level(project, users, "failed"), level(stock, users, "failed"), 0, ""))
+    rows.append(("Held-out intent accuracy (%)",
+                 _pct(project.get("nlu")), _pct(stock.get("nlu")), 1, "≥ stock"))
+
+    lines = ["| metric | project | stock | project ÷ stock | target | met |",
+             "| --- | ---: | ---: | ---: | --- | --- |"]
+    structured = []
+    for label, p, s, digits, target in rows:
+        ratio = (p / s) if isinstance(p, (int, float)) and isinstance(s, (int, float)) and s else None
+        met = _met(target, p, s, ratio)
+        structured.append({"metric": label, "project": p, "stock": s,
+                           "ratio": round(ratio, 3) if ratio is not None else None,
+                           "target": target, "met": met})
+        lines.append(f"| {label} | {_fmt(p, digits)} | {_fmt(s, digits)} | "
+                     f"{_fmt(ratio, 2) + '×' if ratio is not None else '–'} | {target} | "
+                     f"{'' if met is None else ('yes' if met else '**no**')} |")
+    return "\n".join(lines), structured
+
+
+def _pct(nlu: Optional[Dict[str, Any]]) -> Optional[float]:
+    return round(nlu["accuracy"] * 100, 1) if nlu else None
+
+
+def _met(target: str, p: Any, s: Any, ratio: Optional[float]) -> Optional[bool]:
+    if not target or p is None:
+        return None
+    if target == "≤ 25 ms":
+        return p <= 25
+    if target == "≥ stock":
+        return s is not None and p >= s
+    if ratio is None:
+        return None
+    number = float(re.search(r"[\d.]+", target).group(0))
+    return ratio <= number if target.startswith("≤") else ratio >= number
+
+
+def write_report(results: Dict[str, Any], levels: List[int], out: Path) -> str:
+    text_table, rows = table(results, levels)
+    results["table"] = rows
+    m = results["machine"]
+    load_b, load_a = results["load_before"], results["load_after"]
+    size = results["size"]
+    report = f"""# マイナちゃん vs stock Rasa recipe — `make bench`
+
+Run {results['date']} ({size['name']} size: {size['duration']} s per load level, closed-loop
+Locust users with no think time, {results['turns']} questions per conversation, stock epochs
+{size['stock_epochs'] or 'as in bench/stock_config.yml (100)'}).
+
+{text_table}
+
+Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB RAM, Linux {m['kernel']},
+Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b)} before,
+{_loadavg(load_a)} after the run (load levels: see results/bench.json).
+
+* project = config.yml (GiNZA tokenizer + static vectors only, char/word n-grams, logistic
+  regression, rules), stock = bench/stock_config.yml (Rasa's default recipe with SpacyNLP on
+  ja_ginza, DIET/ResponseSelector/TED); same domain.yml, data/, endpoints and channels.
+* Memory is VmRSS of the `rasa run` process tree; the action server is listed separately.
+* Latency is client-side (Locust, bench/locustfile.py) through POST /webhooks/rest/webhook;
+  requests/s counts successful answers only (status 200, non-empty list).
+* Accuracy: `rasa test nlu --nlu tests/nlu` ({_examples(results)} held-out examples).
+
+Reproduce: `make bench` (full size, ~20 min) — `make test-bench` runs a tiny size.
+"""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".md").write_text(report, encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    return report
+
+
+def _loadavg(values: Any) -> str:
+    return " / ".join(f"{v:.2f}" for v in values)
+
+
+def _examples(results: Dict[str, Any]) -> Any:
+    for model in results["models"].values():
+        if model.get("nlu"):
+            return model["nlu"]["examples"]
+    return "?"
+
+
+# --- main -----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    parser.add_argument("--duration", type=int, help="seconds per load level")
+    parser.add_argument("--stock-epochs", type=int, help="override every epochs: of stock")
+    parser.add_argument("--users", default="1,10,50", help="concurrency levels")
+    parser.add_argument("--turns", type=int, default=10, help="questions per conversation")
+    parser.add_argument("--models", default="project,stock")
+    parser.add_argument("--out", default=str(ROOT / "results" / "bench"),
+                        help="report path without suffix (.md and .json are written)")
+    parser.add_argument("--work", default=str(ROOT / "run" / "bench"),
+                        help="models, logs and raw samples")
+    parser.add_argument("--reuse-models", action="store_true",
+                        help="development: skip training when the model file exists")
+    parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--profile", type=int, metavar="USERS",
+                        help="py-spy the Rasa process during this load level")
+    args = parser.parse_args()
+
+    size = dict(SIZES[args.size], name=args.size)
+    if args.duration:
+        size["duration"] = args.duration
+    if args.stock_epochs:
+        size["stock_epochs"] = args.stock_epochs
+    levels = [int(u) for u in args.users.split(",")]
+    names = [n for n in args.models.split(",") if n]
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    for tool in (RASA, LOCUST):
+        if not Path(tool).exists():
+            print(f"missing {tool}: run `make bench` (it installs .venv-bench)", file=sys.stderr)
+            return 2
+
+    results: Dict[str, Any] = {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(), "size": size, "turns": args.turns, "levels": levels,
+        "load_before": load_average(), "models": {},
+    }
+    log(f"{args.size} run; load average {_loadavg(results['load_before'])}")
+    models: Dict[str, Path] = {}
+    for name in names:
+        config = MODELS[name]["config"] if name == "project" else stock_config(
+            work, size["stock_epochs"])
+        entry = results["models"].setdefault(name, {"config": str(config.relative_to(ROOT))})
+        target = work / "models" / f"{name}.tar.gz"
+        if args.reuse_models and target.exists():
+            models[name] = target
+            entry["train_s"] = json.loads((work / f"train-{name}.json").read_text())["seconds"] \
+                if (work / f"train-{name}.json").exists() else None
+            continue
+        models[name], seconds = train(name, config, work)
+        entry["train_s"] = round(seconds, 1)
+        (work / f"train-{name}.json").write_text(json.dumps({"seconds": entry["train_s"]}))
+    for name in names:
+        results["models"][name].update(serve_and_measure(
+            name, models[name], work, size, levels, args.turns, args.profile))
+    if not args.skip_accuracy:
+        for name in names:
+            results["models"][name]["nlu"] = accuracy(name, models[name], work)
+    results["load_after"] = load_average()
+    report = write_report(results, levels, Path(args.out))
+    print(report)
+    log(f"wrote {args.out}.md and {args.out}.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
