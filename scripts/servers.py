@@ -86,6 +86,15 @@ def start_rasa(
     )
 
 
+def _reap(pid: int) -> None:
+    """Collect the exit status if ``pid`` is our own child: a zombie still counts as a
+    member of its process group, so without this the wait below always ran to SIGKILL."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # not our child (e.g. `make stop`): init reaps it
+        pass
+
+
 def stop_process(pid: int, seconds: float = 10.0) -> None:
     try:
         os.killpg(pid, signal.SIGTERM)
@@ -93,6 +102,7 @@ def stop_process(pid: int, seconds: float = 10.0) -> None:
         return
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        _reap(pid)
         try:
             os.killpg(pid, 0)
         except ProcessLookupError:

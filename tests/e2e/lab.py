@@ -345,7 +345,13 @@ class ManagedBot:
                         break
                 answers.append(received[start:])
         finally:
-            await client.disconnect()
+            # client.disconnect() waits for the pending long-poll (up to 25 s): abort it
+            eio = client.eio
+            tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
+            await eio.disconnect(abort=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         return sid, answers
 
     # -- LINE -----------------------------------------------------------------------------
