@@ -69,7 +69,7 @@
     return node;
   }
 
-  // URLs and Japanese phone numbers such as 0120-95-0178, 050-3818-1250, 0120-0178-27.
+  // URLs and Japanese phone numbers (free dial 0120-…, IP phone 050-…, landlines 0xx-xx-xxxx).
   var TOKEN = /https?:\/\/[^\s<>"'「」『』（）【】、。]+|0\d{1,4}[-‐‑－]\d{1,4}[-‐‑－]\d{2,4}/g;
   var NEIGHBOUR = /[0-9０-９\-‐‑－]/;
 
