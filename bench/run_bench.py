@@ -159,7 +159,7 @@ def train(name: str, config: Path, work: Path) -> Tuple[Path, float]:
     cache = work / f"cache-{name}"
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    log(f"training {name} ({config.relative_to(ROOT)})")
+    log(f"training {name} ({_rel(config)})")
     started = time.monotonic()
     with open(work / f"train-{name}.log", "w") as out:
         subprocess.run(
@@ -438,6 +438,13 @@ Reproduce: `make bench` (full size, ~20 min) — `make test-bench` runs a tiny s
     return report
 
 
+def _rel(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _loadavg(values: Any) -> str:
     return " / ".join(f"{v:.2f}" for v in values)
 
@@ -478,7 +485,7 @@ def main() -> int:
         size["stock_epochs"] = args.stock_epochs
     levels = [int(u) for u in args.users.split(",")]
     names = [n for n in args.models.split(",") if n]
-    work = Path(args.work)
+    work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     for tool in (RASA, LOCUST):
         if not Path(tool).exists():
@@ -495,7 +502,7 @@ def main() -> int:
     for name in names:
         config = MODELS[name]["config"] if name == "project" else stock_config(
             work, size["stock_epochs"])
-        entry = results["models"].setdefault(name, {"config": str(config.relative_to(ROOT))})
+        entry = results["models"].setdefault(name, {"config": _rel(config)})
         target = work / "models" / f"{name}.tar.gz"
         if args.reuse_models and target.exists():
             models[name] = target

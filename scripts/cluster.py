@@ -505,10 +505,35 @@ def start(c: Cluster) -> None:
     start_servers(c)
 
 
-def stop_servers(c: Cluster) -> None:
+def _group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:  # a killed leader that its parent has not reaped yet counts as gone
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def stop_servers(c: Cluster, seconds: float = 10.0) -> None:
+    """SIGTERM to every server's process group at once, SIGKILL what is left after 10 s."""
     state = c.state()
-    for pid in state.pop("pids", {}).values():
-        servers.stop_process(int(pid))
+    pids = [int(pid) for pid in state.pop("pids", {}).values()]
+    for pid in pids:
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_group_alive(pid) for pid in pids):
+        time.sleep(0.2)
+    for pid in pids:
+        if _group_alive(pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
     if c.state_file.exists():
         c.save_state(state)
 
