@@ -132,7 +132,9 @@ class GuardedSocketIOInput(SocketIOInput):
         sio = self.sio
         assert sio is not None  # set by SocketIOInput.blueprint
 
-        async def handle_message(sid: Text, data: Any) -> None:
+        # A client may emit the event with no argument or with several: python-socketio
+        # then calls the handler with (sid) or (sid, a, b); both must not raise.
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
             await self.handle_user_message(on_new_message, sio, sid, data)
 
         # python-socketio keeps one handler per (namespace, event): this replaces Rasa's.

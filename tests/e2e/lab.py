@@ -385,8 +385,7 @@ class ManagedBot:
         token = uuid.uuid4().hex
         body = json.dumps(
             {"destination": LINE_DESTINATION, "events": [self.line_text_event(text, user, token)]},
-            ensure_ascii=False,
-        ).encode("utf-8")
+        ).encode("utf-8")  # \u escapes, as LINE sends: a lone surrogate stays valid JSON
         status, raw = self.post_line(body)
         assert status == 200, (status, raw)
         deadline = time.monotonic() + timeout
