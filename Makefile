@@ -60,7 +60,7 @@ test-nlu: train
 test-e2e: train
 	$(BIN)/pytest -q tests/e2e
 
-test: test-unit validate test-conversations test-nlu test-e2e test-cluster
+test: test-unit validate test-conversations test-nlu test-e2e test-cluster test-load test-bench
 
 # Two Rasa + two action servers behind nginx, shared PostgreSQL tracker store and Redis lock
 # store, all on loopback (scripts/cluster.py; packages: scripts/install_cluster_deps.sh).
@@ -74,6 +74,53 @@ stop-cluster:
 # Real PostgreSQL, Redis and nginx; skipped with the reason if they are missing (not in CI).
 test-cluster: train
 	MAINA_CLUSTER_TESTS=1 $(BIN)/pytest -q -rs tests/e2e/test_cluster.py
+
+# Load test (issue 5): Locust, headless, against a real bot it starts on 5285/5295; then every
+# conversation is checked in the tracker store and Rasa's memory over time (load/run_load.py).
+# Locust lives in its own venv: its gevent/Flask pins must not touch Rasa's .venv.
+.PHONY: load test-load
+LOAD_VENV := .venv-load
+LOAD_PYTHON ?= $(PYTHON)
+
+$(LOAD_VENV)/.installed: load/requirements.txt
+	@command -v $(LOAD_PYTHON) >/dev/null || { echo "$(LOAD_PYTHON) not found"; exit 1; }
+	test -x $(LOAD_VENV)/bin/python || $(LOAD_PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet --upgrade "pip==24.0"
+	$(LOAD_VENV)/bin/pip install --quiet -r load/requirements.txt
+	$(LOAD_VENV)/bin/pip check
+	touch $@
+
+# Full size: 50 residents for 2 minutes; results/load.json.
+load: train $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python load/run_load.py --users 50 --duration 120 --out results/load.json
+
+# Small size for `make test`: 20 residents for 30 s; results/load-small.json.
+test-load: train $(LOAD_VENV)/.installed
+	$(LOAD_VENV)/bin/python load/run_load.py --users 20 --duration 30 --out results/load-small.json
+
+# Benchmark (issue 6): the project's model against Rasa's stock spaCy recipe on ja_ginza
+# (bench/stock_config.yml), same data, same machine, one run: training time, cold start,
+# memory, latency/throughput at 1/10/50 users with Locust, held-out accuracy. Tools in their
+# own venv (.venv-bench). `make bench` takes ~25 min on 2 cores -> results/bench.md + .json.
+.PHONY: bench test-bench
+BENCH_VENV := .venv-bench
+
+$(BENCH_VENV)/.installed: bench/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found"; exit 1; }
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade "pip==24.0"
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	$(BENCH_VENV)/bin/pip check
+	touch $@
+
+bench: install $(BENCH_VENV)/.installed
+	$(BIN)/python bench/run_bench.py --size full
+
+# Tiny size for `make test` (proves the pipeline, measures nothing): the project model from
+# `make train`, stock trained for 1 epoch, 3 s per load level; output in run/bench-tiny/.
+test-bench: train $(BENCH_VENV)/.installed
+	$(BIN)/python bench/run_bench.py --size tiny --project-model $(MODEL) \
+		--out run/bench-tiny/bench --work run/bench-tiny
 
 lock:
 	$(BIN)/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' \

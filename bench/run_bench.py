@@ -473,6 +473,9 @@ def main() -> int:
                         help="models, logs and raw samples")
     parser.add_argument("--reuse-models", action="store_true",
                         help="development: skip training when the model file exists")
+    parser.add_argument("--project-model", metavar="PATH",
+                        help="serve this trained project model instead of training one "
+                             "(make test-bench: training time is then not measured)")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--profile", type=int, metavar="USERS",
                         help="py-spy the Rasa process during this load level")
@@ -504,6 +507,10 @@ def main() -> int:
             work, size["stock_epochs"])
         entry = results["models"].setdefault(name, {"config": _rel(config)})
         target = work / "models" / f"{name}.tar.gz"
+        if name == "project" and args.project_model:
+            models[name] = Path(args.project_model).resolve()
+            entry.update(train_s=None, model=_rel(models[name]))
+            continue
         if args.reuse_models and target.exists():
             models[name] = target
             entry["train_s"] = json.loads((work / f"train-{name}.json").read_text())["seconds"] \

@@ -23,7 +23,8 @@ process's time, blocking the event loop each time:
   when Rasa's retrieval would return the same events (i.e. not right after a new session
   started on an old conversation), so answers cannot differ.
 * **counting the stored events before each save** (~5 %): Rasa counts the session's rows to
-  know which events are new; for a tracker it saved itself this store knows the number.
+  know which events are new; for a tracker it saved itself this store knows the number. The
+  new rows are written with one ``executemany`` instead of the ORM's unit of work (~5 %).
 
 Importing this module also applies :mod:`maina_rasa.speedups` (the action-server answer's
 JSON schema checked once instead of on every call).
@@ -183,24 +184,21 @@ class FastSQLTrackerStore(SQLTrackerStore):
             rows = []
             for event in events:
                 data = event.as_dict()
-                rows.append(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=(
-                            data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
-                        ),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": (
+                        data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY)
+                    ),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
             last_id: Optional[int] = saved.last_id if saved is not None else None
             if rows:
-                session.add_all(rows)
-                session.flush()
-                last_id = rows[-1].id
-            elif saved is None and self._cache_size:
+                # One executemany instead of the ORM's unit of work (same rows, same order).
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            if rows or (saved is None and self._cache_size):
                 last_id = self._last_id(session, tracker.sender_id)
             session.commit()
         if self._cache_size and last_id is not None and _same_as_stored_session(tracker):

@@ -418,6 +418,11 @@ class LineInput(InputChannel):
         if not prepared.call_rasa:
             return messages
         metadata: Dict[str, Any] = dict(prepared.metadata or {})
+        if hint:
+            # The hint is for the channel's own texts only. As metadata it would switch the
+            # conversation to Japanese (maina_rasa.nlu.language): LINE follows the language
+            # the user writes in, and a postback keeps it.
+            metadata.pop("language", None)
         metadata["line"] = {"event_type": event_type, "source_type": source_type}
         collector = LineOutput()
         user_message = UserMessage(

@@ -30,3 +30,7 @@ def test_my_number_marker_is_not_model_input():
     masked = mask_my_numbers("私のマイナンバーは1234-5678-9018です。カードなくした").text
     assert "削除" not in normalize(masked)
     assert normalize(masked).endswith("カードなくした")
+
+
+def test_longer_spellings_win_over_their_parts():
+    assert normalize("ゆうこうきげん") == "有効期限"

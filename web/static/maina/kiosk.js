@@ -140,7 +140,9 @@
         messages.forEach(function (m) { kind = (m && askedDate(m, date.kind)) || kind; });
         if (kind) showPicker(kind); else hidePicker();
       },
-      onActivity: activity
+      onActivity: activity,
+      // the bot answered in the other language (the user pressed 「English」/「日本語」 in an answer)
+      onLanguage: function (answered) { lang = Maina.normLang(answered); applyLanguage(); }
     });
 
     // ---- language and labels ------------------------------------------------------------

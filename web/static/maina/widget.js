@@ -117,6 +117,21 @@
     }).then(function (body) { return Array.isArray(body) ? body : []; });
   }
 
+  /**
+   * The language the bot answered in ("ja" | "en" | null). The bot keeps the conversation's
+   * language (it follows what the user writes, or the 「English」/「日本語」 buttons); the page
+   * follows it, so the metadata of the next button press matches. Japanese terms that English
+   * answers quote in ASCII brackets, e.g. "(資格情報のお知らせ)", do not count.
+   */
+  function replyLanguage(messages) {
+    var text = (messages || []).map(function (m) {
+      return m && typeof m.text === "string" ? m.text : "";
+    }).join("\n").replace(/\([^()]*\)/g, " ");
+    if (/[\u3041-\u309f]/.test(text)) return "ja";
+    if ((text.match(/[A-Za-z]/g) || []).length >= 12) return "en";
+    return null;
+  }
+
   /** config.json (numbers from the bot's facts); {} when it cannot be loaded. */
   function loadConfig(base) {
     return fetch(new URL("config.json", base || staticBase).href, { credentials: "omit", cache: "no-cache" })
@@ -127,7 +142,8 @@
   /**
    * One conversation shown in a role="log" element. options: log, typing, server, prefix,
    * avatar, links, lang() -> "ja"|"en", config() -> config.json (a Promise), afterQuickReply(),
-   * onReplies(list of bot messages), onActivity().
+   * onReplies(list of bot messages), onActivity(), onLanguage("ja"|"en") when the bot answered
+   * in the other language than lang().
    */
   function Conversation(options) {
     this.o = options;
@@ -227,6 +243,8 @@
           var row = self.addBot(m);
           first = first || row;
         });
+        var answered = replyLanguage(messages);
+        if (answered && answered !== self.o.lang() && self.o.onLanguage) self.o.onLanguage(answered);
         if (self.o.onReplies) self.o.onReplies(messages);
         // Long answers: show their beginning; short ones: scroll to the end.
         var log = self.o.log;
@@ -251,7 +269,8 @@
   var MainaChat = {
     STRINGS: STRINGS, staticBase: staticBase, defaultServer: defaultServer,
     newSenderId: newSenderId, el: el, appendRichText: appendRichText,
-    sendToRasa: sendToRasa, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang
+    sendToRasa: sendToRasa, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang,
+    replyLanguage: replyLanguage
   };
   window.MainaChat = MainaChat;
 
@@ -301,7 +320,8 @@
       log: log, typing: typing, server: (data.server || defaultServer), prefix: "web",
       avatar: staticBase + "maina.svg", links: true,
       lang: function () { return lang; }, config: function () { return config; },
-      afterQuickReply: function () { input.focus(); }
+      afterQuickReply: function () { input.focus(); },
+      onLanguage: function (answered) { lang = normLang(answered); applyLanguage(); }
     });
 
     function applyLanguage() {

@@ -1,0 +1,159 @@
+"""Locust users for `make load` / `make test-load`: residents chatting through the REST channel.
+
+Run by load/run_load.py (headless); it also checks the tracker store afterwards. Settings
+come from the environment:
+
+* LOAD_RUN_ID   prefix of the sender ids (default "load")
+* LOAD_SENT     where to write, when locust quits, what each conversation sent (in order)
+                and every request's latency (JSON)
+* LOAD_WAIT     think time between two messages, "min,max" seconds (default "1,3")
+
+Each simulated resident holds one conversation at a time (its own sender id) and plays a
+scenario: a few questions from :data:`QUESTIONS` (mixed topics, some with a My Number that
+the guard must mask), the lifecycle calculator as a form over three turns, or the
+calculator in one sentence. Between messages it "thinks" (LOAD_WAIT). After a scenario it
+starts a new conversation, like the next resident at the office tablet.
+
+A request fails (and counts in Locust's failures) unless: status 200, a non-empty JSON list
+of messages, every message a dict with a non-empty ``text`` or buttons, not the apology the
+channels send when Rasa said nothing (a degraded turn), and — where the scenario knows the
+answer — the answer holds the expected fact (e.g. the free dial number, the expiry date).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from locust import FastHttpUser, between, events, task
+
+RUN_ID = os.environ.get("LOAD_RUN_ID", "load")
+SENT_FILE = os.environ.get("LOAD_SENT", "load-sent.json")
+_wait = [float(x) for x in os.environ.get("LOAD_WAIT", "1,3").split(",")]
+WAIT_MIN, WAIT_MAX = _wait[0], _wait[-1]
+
+APOLOGY_MARK = "いまうまくお返事できないみたい"  # common.CHANNEL_TEXTS["no_response_apology"]
+MY_NUMBER_WARNING = "マイナンバー（12けたの番号）は送らないでね"
+
+# (question, a fact the answer must contain or None). Facts from facts/facts.yml.
+QUESTIONS: List[Tuple[str, Optional[str]]] = [
+    ("カードをなくした", "0120-95-0178"),
+    ("カードを紛失しました、まず何をすればいいですか", "0120-95-0178"),
+    ("暗証番号を忘れた", None),
+    ("暗証番号は何種類あるの", None),
+    ("コンビニで証明書が取れるのは何時まで", None),
+    ("苫小牧市役所のマイナンバー担当の電話番号", "0144-32-6492"),
+    ("引っ越しをしたらカードはどうするの", None),
+    ("カードの再発行の手数料はいくら？", None),
+    ("マイナ保険証がない人は病院でどうすればいい", None),
+    ("更新はいつから受け付けてる？", None),
+    ("こんにちは", None),
+    ("ありがとう", None),
+    ("マイナンバーカードは全員もらえるの", None),
+    ("What should I do if I lost my card?", None),
+    ("私のマイナンバーは1234-5678-9018です。カードをなくした", MY_NUMBER_WARNING),
+]
+
+# The calculator as a form: born 1990-01-15, card issued 2019-07-01 (10th birthday after).
+FORM = [
+    ("有効期限を調べる", "生年月日"),
+    ("1990年1月15日です", "交付日"),
+    ("令和元年7月1日", "2029年（令和11年）1月15日"),
+]
+ONE_SHOT = [("1995/12/1生まれ、2020/2/14交付、私の有効期限は？", "2029年（令和11年）12月1日")]
+
+_sent: Dict[str, List[str]] = {}
+_samples: List[Tuple[float, float, bool]] = []  # (start wall clock, latency ms, ok)
+_marks: Dict[str, float] = {}
+_numbers = itertools.count()
+
+
+@events.spawning_complete.add_listener
+def _spawned(user_count: int, **_: object) -> None:
+    _marks.setdefault("spawned", time.time())
+
+
+@events.test_stop.add_listener
+def _stopped(**_: object) -> None:
+    _marks.setdefault("stopped", time.time())
+
+
+@events.quitting.add_listener
+def _write(**_: object) -> None:
+    _marks.setdefault("stopped", time.time())
+    Path(SENT_FILE).write_text(
+        json.dumps({"marks": _marks, "conversations": _sent, "samples": _samples},
+                   ensure_ascii=False),
+        encoding="utf-8",
+    )
+
+
+def check_answer(status: int, content: bytes, expect: Optional[str]) -> Optional[str]:
+    """None if the answer is fine, else why not."""
+    if status != 200:
+        return f"status {status}"
+    try:
+        body = json.loads(content or b"null")
+    except ValueError:
+        return "not JSON"
+    if not isinstance(body, list) or not body:
+        return "no answer"
+    texts = []
+    for message in body:
+        if not isinstance(message, dict) or not (message.get("text") or message.get("buttons")):
+            return "empty message"
+        texts.append(message.get("text") or "")
+    joined = "\n".join(texts)
+    if APOLOGY_MARK in joined:
+        return "apology (degraded turn)"
+    if expect and expect not in joined:
+        return f"expected {expect!r}"
+    return None
+
+
+class Resident(FastHttpUser):
+    wait_time = between(WAIT_MIN, WAIT_MAX)
+    concurrency = 1  # one keep-alive connection, like one browser tab
+    network_timeout = 60.0
+    connection_timeout = 60.0
+
+    def on_start(self) -> None:
+        self.number = next(_numbers)
+        self.random = random.Random(self.number)  # reproducible scenarios per user
+        self.conversation = -1
+        self.script: List[Tuple[str, Optional[str]]] = []
+
+    def _new_conversation(self) -> None:
+        self.conversation += 1
+        self.sender = f"{RUN_ID}-u{self.number}-c{self.conversation}"
+        kind = self.random.random()
+        if kind < 0.3:
+            self.script = list(FORM)
+        elif kind < 0.4:
+            self.script = list(ONE_SHOT) + self.random.sample(QUESTIONS, 2)
+        else:
+            self.script = self.random.sample(QUESTIONS, self.random.randint(3, 6))
+
+    @task
+    def say(self) -> None:
+        if not self.script:
+            self._new_conversation()
+        message, expect = self.script.pop(0)
+        _sent.setdefault(self.sender, []).append(message)
+        started_wall, started = time.time(), time.perf_counter()
+        with self.client.post(
+            "/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": message},
+            name="/webhooks/rest/webhook",
+            catch_response=True,
+        ) as response:
+            problem = check_answer(response.status_code, response.content, expect)
+            if problem:
+                response.failure(f"{problem} (message {message!r})")
+            else:
+                response.success()
+        _samples.append((started_wall, (time.perf_counter() - started) * 1000.0, problem is None))

@@ -1,0 +1,191 @@
+"""Which language a resident wrote in: Japanese, English, or "can't tell".
+
+:func:`detect_language` looks at the script and at English cue words; it never guesses. A
+message that says nothing about its language (a date, a number, an emoji, "OK", a button
+payload such as ``/lost_card``) gives ``None``, so the conversation keeps its language until
+the user writes in the other one (or presses 「English」/「日本語」).
+
+* An explicit request wins: 「英語で」, "in English", "English please" → "en";
+  「日本語で」, "in Japanese", "日本語" → "ja".
+* Japanese script (kana, kanji) outside date expressions → "ja". Dates such as
+  2019年7月1日 / 平成2年1月15日 / 30歳 do not count: the kiosk's date picker sends them in
+  every language. A sentence without hiragana (no Japanese grammar) that is clearly English
+  ("How do I register my マイナ保険証?") stays English.
+* Latin text → "en" when enough of its words are English cue words (common function words and
+  the topic's vocabulary). Loanwords residents also type in Japanese (OK, PIN, QR, e-Tax,
+  Mynaportal …) are neutral. Romaji without English words ("mainanbaa kaado") → None.
+
+Pure functions, no Rasa: used by the NLU component maina_rasa.nlu.language.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Optional, Tuple
+
+from maina.mynumber import MARKER
+
+JA, EN = "ja", "en"
+LANGUAGES = (JA, EN)
+
+_HIRAGANA = re.compile("[\u3041-\u309f]")
+_JAPANESE = re.compile(
+    "[\u3041-\u309f\u30a1-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006]"
+)
+_MARKER_NFKC = unicodedata.normalize("NFKC", MARKER)
+_ETAX = re.compile(r"\be\s*-\s*tax\b")
+_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?")
+
+# Date and age expressions in Japanese: 2019年7月1日, 平成2年1月15日, 令和元年, 30歳, 7月.
+_ERA = r"(?:明治|大正|昭和|平成|令和)"
+_NUM = r"(?:\d+|元|[〇一二三四五六七八九十百千]+)"
+_DATE_JA = re.compile(
+    rf"{_ERA}?\s*{_NUM}\s*年(?:\s*{_NUM}\s*月(?:\s*{_NUM}\s*日)?)?"
+    rf"|{_NUM}\s*月\s*{_NUM}\s*日|{_NUM}\s*(?:月|日|歳|才)|{_ERA}"
+)
+
+# Explicit requests to switch. Checked before anything else.
+_WANT_EN = re.compile(
+    r"(?:英語|えいご)(?:で(?:お願い|おねがい|話|はな|答|こた|返|説明|教え|頼)|に(?:して|切り替|切替|変え|かえ))|"
+    r"\b(?:in|speak|speaks|use|using|(?:switch|change|go)(?: it)?(?: back)? to|answer in|reply in|write in)"
+    r"\s+english\b|^\W*english\W*(?:please|pls|plz)?\W*$|^\W*english\s+(?:please|pls|plz|ok|okay)\b"
+)
+_NO_JAPANESE = re.compile(
+    r"\b(?:don't|dont|do not|can't|cant|cannot|can not)\s+(?:speak|read|understand|write)\s+japanese\b"
+)
+_WANT_JA = re.compile(
+    r"(?:日本語|にほんご)(?:で(?:お願い|おねがい|話|はな|答|こた|返|説明|教え|頼)|に(?:して|戻|もど|切り替|切替|変え|かえ))|"
+    r"\b(?:in|speak|speaks|use|using|(?:switch|change|go)(?: it)?(?: back)? to|answer in|reply in|write in)"
+    r"\s+(?:japanese|nihongo)\b|^\W*(?:japanese|nihongo)\W*(?:please|pls|plz)?\W*$"
+)
+
+# Words residents type in Japanese messages too: they say nothing about the language.
+NEUTRAL_WORDS = frozenset("""
+ok okay ok's ng pin pins id ids qr ic sns atm atms pc app apps web line e tax etax jpki nfc
+iphone android mynaportal myna mynapoint mynumber maina chan lol www http https com jp go
+lg wifi sim cd dvd mail gmail yahoo pdf faq tv
+""".split())
+
+# Cue words that alone do not switch (a Japanese resident may answer 「no」 in the calculator).
+WEAK_CUES = frozenset({"yes", "no", "yeah", "yep", "nope", "sure", "ok", "okay"})
+
+# English cue words: frequent function words, chat words and the topic's vocabulary.
+EN_CUES = frozenset("""
+a an the i i'm im i've ive i'd me my mine myself you your you're yours we our us he she
+his her they their them it it's its is are was were be been being am do does did done don't
+doesn't didn't can can't cannot could couldn't should shouldn't would wouldn't will won't shall
+may might must have has had having haven't hasn't need needs needed want wants wanted
+what what's when where where's which who who's whom whose why how how's whats
+to of in on at for from with by about into onto over under after before during until till
+since if or and but not no nor so than then too also just only still yet already again
+this that these those there here there's some any every each all both other another same
+such very more most much many few less least lot lots
+please pls plz thanks thank thx ty hello hi hey bye goodbye sorry excuse help yes yeah yep
+nope sure hmm oh oops wait
+get got gets getting give given go goes going gone went come came make made take took
+know tell told say said ask asked see saw look find found keep kept lose lost losing
+use used using show showed send sent pay paid cost costs work works working call called
+apply applied applying application renew renewed renewing renewal expire expired expires
+expiry expiration valid validity issue issued issuing reissue reissued replace replacement
+register registered registration change changed changing forgot forget forgotten lock locked
+stolen steal stole damaged broken broke burnt burned cracked born birthday birth date
+card cards number numbers people person resident residents foreigner foreign city office
+counter phone hotline number's fee fees price free yen month months year years day days week
+weeks hour hours time times today tomorrow open close closed store stores shop shops
+convenience certificate certificates signature signing electronic digital online internet
+website smartphone computer reader health insurance hospital clinic doctor pharmacy tax
+taxes return police report moving move moved address name surname maiden married marriage
+child children kid kids baby son daughter family wife husband parent parents photo picture
+form notice letter envelope mail postcard pickup collect proxy stay visa status permanent
+period residence japan japanese english language new old first second front back chip
+password passwords code safe safety security privacy personal information info data
+wallet bag lost-and-found abroad overseas country leave leaving return returning
+what's when's where's hello hi good morning evening night morning afternoon bot robot human
+someone anyone something anything nothing everything else
+stop cancel quit mind student students professional skilled worker workers spouse dependent
+trainee intern engineer visitor refugee
+correct incorrect right wrong exactly that's greetings cheers hiya way
+""".split())
+
+
+def normalize_code(value: Any) -> Optional[str]:
+    """A language hint (metadata, a payload entity) as "ja"/"en": "en-US", "English" → "en"."""
+    if not isinstance(value, str):
+        return None
+    lowered = value.strip().lower().replace("_", "-")
+    if lowered in ("en", "english", "英語") or lowered.startswith("en-"):
+        return EN
+    if lowered in ("ja", "jp", "japanese", "日本語") or lowered.startswith("ja-"):
+        return JA
+    return None
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text.replace(MARKER, " ")).replace(_MARKER_NFKC, " ")
+    return _ETAX.sub("etax", text.lower())
+
+
+def english_words(text: str) -> Tuple[int, int, bool]:
+    """(cue words, non-neutral Latin words, any cue that is not a bare yes/no) in ``text``."""
+    words = [w.replace("’", "'") for w in _WORD.findall(text)]
+    counted = [w for w in words if w not in NEUTRAL_WORDS]
+    cues = [w for w in counted if w in EN_CUES]
+    return len(cues), len(counted), any(w not in WEAK_CUES for w in cues)
+
+
+# Whole messages that only ask to switch (the 「English」/「日本語」 buttons send their title).
+_SWITCH_PHRASES = {
+    EN: ("english", "english please", "english pls", "in english", "english ok", "英語", "英語で",
+         "英語でお願いします", "英語で話して", "英語にして", "英語に切り替え", "えいご", "えいごで"),
+    JA: ("日本語", "日本語で", "日本語でお願いします", "日本語で話して", "日本語にして", "日本語に切り替え",
+         "にほんご", "にほんごで", "japanese", "japanese please", "in japanese", "nihongo"),
+}
+_SWITCH_STRIP = re.compile(r"[\s!！?？.。、,・]+")
+_SWITCH_INDEX = {_SWITCH_STRIP.sub("", phrase): lang
+                 for lang, phrases in _SWITCH_PHRASES.items() for phrase in phrases}
+
+
+def switch_request(text: Any) -> Optional[str]:
+    """The language a message asks for when the whole message is a switch request, else None.
+
+    "English", "English please!", 「日本語」, 「日本語でお願いします」 → en / ja. Longer sentences
+    ("Can you answer in English?") are the intent classifier's job.
+    """
+    if not isinstance(text, str):
+        return None
+    key = _SWITCH_STRIP.sub("", _plain(text))
+    return _SWITCH_INDEX.get(key)
+
+
+def detect_language(text: Any) -> Optional[str]:
+    """"ja", "en", or None when the message does not say (see the module docstring)."""
+    if not isinstance(text, str):
+        return None
+    plain = _plain(text).strip()
+    if not plain or plain.startswith("/"):
+        return None
+    wanted = switch_request(plain)
+    if wanted:
+        return wanted
+    if _NO_JAPANESE.search(plain):
+        return EN
+    if _WANT_JA.search(plain):
+        return JA
+    if _WANT_EN.search(plain):
+        return EN
+
+    rest = _DATE_JA.sub(" ", plain)
+    japanese = _JAPANESE.findall(rest)
+    cues, words, strong = english_words(rest)
+    if japanese:
+        latin_letters = sum(1 for c in rest if "a" <= c <= "z")
+        # English grammar around a few Japanese terms: "How do I register my マイナ保険証?"
+        if not _HIRAGANA.search(rest) and cues >= 2 and latin_letters > len(japanese):
+            return EN
+        return JA
+    if cues == 0 or not strong:
+        return None
+    # Most Latin words must be English; a single cue word decides a one- or two-word message.
+    if cues * 3 >= words:
+        return EN
+    return None

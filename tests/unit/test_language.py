@@ -1,0 +1,258 @@
+"""Language detection (maina.language) and the NLU component that keeps the conversation's language."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from maina import language
+from maina.language import detect_language, normalize_code, switch_request
+from maina.mynumber import MARKER
+from maina.normalize import normalize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("text", [
+    "I lost my My Number Card",
+    "When does my card expire?",
+    "how much is a reissue",
+    "Where can I get a juminhyo at Lawson?",
+    "hello",
+    "Thanks!",
+    "I was born on 15 January 1990 and got my card on 10 March 2019",
+    "I'm a Permanent Resident",
+    "what is mynaportal",
+    "How do I register my マイナ保険証?",           # English grammar around a Japanese term
+    "What does 署名用電子証明書 mean?",
+    "oops, not 2019 but 2018",
+    "ＩＳ ＴＨＥ ＣＡＲＤ ＦＲＥＥ？",                   # full-width Latin
+    "I don't speak Japanese",
+    "English please",
+    "can you answer in English?",
+    "英語でお願いします",                              # a request in Japanese for English
+    "英語で話せますか",
+])
+def test_english(text):
+    assert detect_language(text) == "en"
+
+
+@pytest.mark.parametrize("text", [
+    "カードをなくした",
+    "マイナンバーカードの有効期限はいつ？",
+    "有効期限",                                       # kanji only
+    "マイナンバーカード 紛失",
+    "1990年1月15日です",                              # a date with Japanese grammar
+    "My Number Cardの有効期限",                       # hiragana: Japanese grammar
+    "e-Taxで確定申告したい",
+    "OKです",
+    "英語で紛失の連絡ができる番号はありますか",           # asks about English, in Japanese
+    "日本語",
+    "日本語でお願いします",
+    "Japanese please",
+    "can you answer in Japanese?",
+    "switch back to Japanese",
+])
+def test_japanese(text):
+    assert detect_language(text) == "ja"
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", None, 42,
+    "/lost_card", '/switch_language{"language":"en"}',  # payloads: the slot keeps its value
+    "OK", "ok", "no", "yes",                          # a yes/no in the calculator does not switch
+    "12345", "2027/3/31", "H2.1.15", "R1.7.1",        # numbers and dates
+    "15 January 1990",
+    "1990年1月15日", "平成2年1月15日", "令和元年7月1日", "30歳",  # the kiosk's date picker
+    "😀", "👍👍", "!!!", "？",
+    "PIN", "QR", "e-Tax", "Mynaportal",                # loanwords typed in Japanese too
+    "mainanbaa kaado nakushita",                       # romaji
+    MARKER,                                            # a masked My Number alone
+])
+def test_unclear_keeps_the_slot(text):
+    assert detect_language(text) is None
+
+
+def test_masked_my_number_does_not_make_text_japanese():
+    assert detect_language(f"my number is {MARKER}, is that ok?") == "en"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("English", "en"), ("english please!", "en"), ("英語", "en"), ("英語で", "en"),
+    ("日本語", "ja"), ("日本語で。", "ja"), ("Japanese", "ja"), ("in Japanese", "ja"),
+    ("I lost my card in English class", None), ("日本語の案内はありますか", None), ("", None),
+])
+def test_switch_request_is_the_whole_message(text, expected):
+    assert switch_request(text) == expected
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("en", "en"), ("en-US", "en"), ("English", "en"), ("ja", "ja"), ("ja_JP", "ja"),
+    ("日本語", "ja"), ("fr", None), (None, None), (1, None),
+])
+def test_normalize_code(value, expected):
+    assert normalize_code(value) == expected
+
+
+def test_normalised_model_input_is_detected_like_the_raw_text():
+    """The component runs after the normaliser (lower case, NFKC, canonical spellings)."""
+    for text in ("I LOST MY CARD", "まいなんばーかーど なくした", "ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞの期限"):
+        assert detect_language(normalize(text)) == detect_language(text)
+
+
+# ---- the training data -------------------------------------------------------------------
+
+def _examples(path: Path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for block in data.get("nlu") or []:
+        for line in (block.get("examples") or "").splitlines():
+            if line.strip().startswith("- "):
+                yield block["intent"], line.strip()[2:].strip()
+
+
+DIALOGUE_INTENTS = {"inform", "affirm", "deny", "stop", "switch_language"}
+
+
+def test_every_english_topic_example_is_detected_as_english():
+    files = [ROOT / "data/nlu/english.yml", ROOT / "tests/nlu/english.yml"]
+    wrong = [(intent, text) for path in files for intent, text in _examples(path)
+             if intent not in DIALOGUE_INTENTS and detect_language(normalize(text)) != "en"]
+    assert not wrong
+
+
+def test_no_japanese_example_is_detected_as_english():
+    """Every Japanese sentence (with hiragana) of every group stays Japanese."""
+    wrong = []
+    for path in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml")):
+        for intent, text in _examples(path):
+            if intent == "switch_language":
+                continue
+            if language._HIRAGANA.search(text) and detect_language(normalize(text)) != "ja":
+                wrong.append((path.name, intent, text))
+    assert not wrong
+
+
+# ---- the NLU component -------------------------------------------------------------------
+
+rasa = pytest.importorskip("rasa")
+
+
+def _message(text, metadata=None):
+    from rasa.shared.nlu.training_data.message import Message
+
+    data = {"text": text}
+    if metadata is not None:
+        data["metadata"] = metadata
+    return Message(data=data)
+
+
+def _run(text, metadata=None):
+    from maina_rasa.nlu.language import LanguageDetector
+
+    message = _message(text, metadata)
+    LanguageDetector().process([message])
+    return message
+
+
+def _language_entities(message):
+    return [e["value"] for e in message.get("entities", []) if e["entity"] == "language"]
+
+
+def test_component_adds_the_language_entity():
+    assert _language_entities(_run("I lost my card")) == ["en"]
+    assert _language_entities(_run("カードをなくした")) == ["ja"]
+    assert _language_entities(_run("15 January 1990")) == []
+
+
+def test_text_wins_over_the_channel_hint():
+    assert _language_entities(_run("カードをなくした", {"language": "en"})) == ["ja"]
+    assert _language_entities(_run("I lost my card", {"language": "ja"})) == ["en"]
+
+
+def test_unclear_text_takes_the_channel_hint():
+    # the kiosk's date picker in English mode sends 1990年1月15日 with metadata language=en
+    assert _language_entities(_run("1990年1月15日", {"language": "en"})) == ["en"]
+    assert _language_entities(_run("OK", {"language": "ja"})) == ["ja"]
+    assert _language_entities(_run("OK", {"language": "fr"})) == []
+
+
+def _unpacked(message):
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+
+    return YAMLStoryReader.unpack_regex_message(message)
+
+
+def test_bare_payload_carries_the_channel_language():
+    """RegexMessageHandler runs last and keeps only the payload's entities."""
+    parsed = _unpacked(_run("/lost_card", {"language": "en"}))
+    assert parsed.get("intent")["name"] == "lost_card"
+    assert _language_entities(parsed) == ["en"]
+    parsed = _unpacked(_run("/lost_card"))
+    assert parsed.get("intent")["name"] == "lost_card" and _language_entities(parsed) == []
+
+
+def test_payload_with_entities_is_left_alone():
+    parsed = _unpacked(_run('/switch_language{"language":"ja"}', {"language": "en"}))
+    assert parsed.get("intent")["name"] == "switch_language"
+    assert _language_entities(parsed) == ["ja"]
+
+
+@pytest.mark.parametrize("text,expected", [("English", "en"), ("日本語", "ja"), ("English please", "en")])
+def test_switch_buttons_become_the_switch_payload(text, expected):
+    parsed = _unpacked(_run(text, {"language": "ja" if expected == "en" else "en"}))
+    assert parsed.get("intent")["name"] == "switch_language"
+    assert _language_entities(parsed) == [expected]
+
+
+def test_domain_fills_the_slot_from_the_entity():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert "language" in domain["entities"] and "switch_language" in domain["intents"]
+    slot = domain["slots"]["language"]
+    assert slot["initial_value"] == "ja" and slot["influence_conversation"] is False
+    assert slot["mappings"] == [{"type": "from_entity", "entity": "language"}]
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["pipeline"]]
+    assert names.index("maina_rasa.nlu.language.LanguageDetector") == \
+        names.index("maina_rasa.nlu.normalizer.JapaneseNormalizer") + 1
+
+
+def test_every_response_has_an_english_variation_with_the_same_payloads():
+    from maina import topics
+
+    missing, mismatched = [], []
+    for path in sorted((ROOT / "data/responses").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, variations in (data.get("responses") or {}).items():
+            english = [v for v in variations
+                       if {"type": "slot", "name": "language", "value": "en"} in (v.get("condition") or [])]
+            if not english:
+                missing.append(name)
+                continue
+            assert not variations[0].get("condition"), f"{name}: the Japanese variation comes first"
+            ja = [b["payload"] for b in variations[0].get("buttons") or [] if b["payload"].startswith("/")]
+            en = [b["payload"] for b in english[0].get("buttons") or [] if b["payload"].startswith("/")]
+            if ja != en:
+                mismatched.append(name)
+            for button in english[0].get("buttons") or []:
+                intent = button["payload"][1:]
+                if button["payload"].startswith("/") and intent in topics.catalog() \
+                        and name not in ("utter_lifecycle_result",):
+                    assert button["title"] == topics.label(intent, "en"), (name, button)
+    assert not missing, f"responses without an English variation: {missing}"
+    assert not mismatched, f"English buttons differ from the Japanese ones: {mismatched}"
+
+
+def test_english_hotline_answers_give_the_foreign_language_numbers():
+    texts = {}
+    for path in sorted((ROOT / "data/responses").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, variations in (data.get("responses") or {}).items():
+            for v in variations:
+                if v.get("condition"):
+                    texts[name] = v["text"]
+    for name in ("utter_lost_card", "utter_hotline_numbers", "utter_contact_national", "utter_contact_city",
+                 "utter_qa_carry"):
+        assert "{hotline.free_dial}" in texts[name] or name == "utter_contact_national", name
+        assert "{hotline.foreign_card}" in texts[name], name
+        assert "{hotline.foreign_system}" in texts[name], name
