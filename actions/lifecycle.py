@@ -242,6 +242,9 @@ def render(result: lifecycle.LifecycleResult, lang: str) -> Dict[str, str]:
             _fmt(o["card_expiry"], lang) for o in options)
     else:
         card_expiry = _fmt(result.card_expiry, lang)
+        if lang != "en":  # also the compact form residents write: 2029/1/15
+            day = result.card_expiry
+            card_expiry = f"{card_expiry}（{day.year}/{day.month}/{day.day}）"
     rule_lines = [lifecycle.describe(by_code["card_rule"], lang)] if "card_rule" in by_code else []
     rule_lines += [lifecycle.describe(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
     if result.signing_certificate_expiry is None and "no_signing_under_min_age" in by_code:

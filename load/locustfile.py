@@ -6,7 +6,10 @@ come from the environment:
 * LOAD_RUN_ID   prefix of the sender ids (default "load")
 * LOAD_SENT     where to write, when locust quits, what each conversation sent (in order)
                 and every request's latency (JSON)
-* LOAD_WAIT     think time between two messages, "min,max" seconds (default "1,3")
+* LOAD_WAIT     think time between two messages, "min,max" seconds (default "2,6")
+* LOAD_STOP_SENDING_AT  wall-clock time (epoch s) after which no new message is sent, so
+                that Locust's stop at the end of the run cuts no turn in half (a turn whose
+                HTTP request is cancelled is not stored by Rasa)
 
 Each simulated resident holds one conversation at a time (its own sender id) and plays a
 scenario: a few questions from :data:`QUESTIONS` (mixed topics, some with a My Number that
@@ -33,8 +36,9 @@ from locust import FastHttpUser, between, events, task
 
 RUN_ID = os.environ.get("LOAD_RUN_ID", "load")
 SENT_FILE = os.environ.get("LOAD_SENT", "load-sent.json")
-_wait = [float(x) for x in os.environ.get("LOAD_WAIT", "1,3").split(",")]
+_wait = [float(x) for x in os.environ.get("LOAD_WAIT", "2,6").split(",")]
 WAIT_MIN, WAIT_MAX = _wait[0], _wait[-1]
+STOP_SENDING_AT = float(os.environ.get("LOAD_STOP_SENDING_AT") or 0)
 
 APOLOGY_MARK = "いまうまくお返事できないみたい"  # common.CHANNEL_TEXTS["no_response_apology"]
 MY_NUMBER_WARNING = "マイナンバー（12けたの番号）は送らないでね"
@@ -66,7 +70,7 @@ FORM = [
 ]
 ONE_SHOT = [("1995/12/1生まれ、2020/2/14交付、私の有効期限は？", "2029年（令和11年）12月1日")]
 
-_sent: Dict[str, List[str]] = {}
+_sent: Dict[str, List[Dict[str, object]]] = {}  # sender -> [{"message", "answered"}]
 _samples: List[Tuple[float, float, bool]] = []  # (start wall clock, latency ms, ok)
 _marks: Dict[str, float] = {}
 _numbers = itertools.count()
@@ -140,10 +144,13 @@ class Resident(FastHttpUser):
 
     @task
     def say(self) -> None:
+        if STOP_SENDING_AT and time.time() >= STOP_SENDING_AT:
+            return  # the run is ending: idle until Locust stops the users
         if not self.script:
             self._new_conversation()
         message, expect = self.script.pop(0)
-        _sent.setdefault(self.sender, []).append(message)
+        record: Dict[str, object] = {"message": message, "answered": False}
+        _sent.setdefault(self.sender, []).append(record)
         started_wall, started = time.time(), time.perf_counter()
         with self.client.post(
             "/webhooks/rest/webhook",
@@ -151,6 +158,7 @@ class Resident(FastHttpUser):
             name="/webhooks/rest/webhook",
             catch_response=True,
         ) as response:
+            record["answered"] = response.status_code != 0  # 0: no HTTP answer at all
             problem = check_answer(response.status_code, response.content, expect)
             if problem:
                 response.failure(f"{problem} (message {message!r})")

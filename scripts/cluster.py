@@ -341,7 +341,15 @@ def render_nginx_conf(c: Cluster, rasa_ports: Optional[Sequence[int]] = None) ->
                      for p in (rasa_ports or c.rasa_ports))
     actions = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;"
                         for p in c.action_ports)
-    user = "user root root;\n" if os.geteuid() == 0 else ""
+    user = ""
+    if os.geteuid() == 0:  # workers drop root: Debian's www-data, owning the temp dirs
+        try:
+            worker = pwd.getpwnam("www-data")
+        except KeyError:
+            worker = pwd.getpwnam("nobody")
+        user = f"user {worker.pw_name};\n"
+        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.chown(prefix / sub, worker.pw_uid, worker.pw_gid)
     conf = f"""# Rendered by scripts/cluster.py: edit that file, not this one.
 {user}worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -401,6 +409,7 @@ http {{
     server {{
         listen 127.0.0.1:{c.action_proxy_port};
         client_max_body_size 0;  # Rasa sends the whole tracker: grows with the conversation
+        client_body_buffer_size 1m;  # …and keeps it in memory rather than a temp file
         location / {{
             proxy_pass http://maina_actions;
             proxy_http_version 1.1;
