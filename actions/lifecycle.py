@@ -50,27 +50,32 @@ def _age_based_issue(birth: dt.date, age: int) -> dt.date:
 
 
 def _corrected(text: str, filled: Dict[str, Optional[str]]) -> Dict[str, str]:
-    """Apply 「AじゃなくてB」 to the filled date slots: the slot matching A takes B."""
+    """Apply 「AじゃなくてB」 to the filled date slots: the slot matching A takes B.
+
+    A and B are full dates (the slot becomes B) or years in 西暦/和暦 (the slot keeps its
+    month and day: 「2019年じゃなくて2018年」, 「令和3年じゃなくて令和2年」).
+    """
     match = CORRECTION.search(text)
     if not match:
         return {}
     today = clock.today()
-    before = dates.extract_dates(text[: match.start()], today)
-    after = dates.extract_dates(text[match.end():], today)
-    years_before = re.findall(r"(\d{4})\s*年?", text[: match.start()])
-    years_after = re.findall(r"(\d{4})\s*年?", text[match.end():])
+    before = [m for m in dates.extract_dates(text[: match.start()], today) if m.year]
+    after = [m for m in dates.extract_dates(text[match.end():], today) if m.year]
+    if not before or not after:
+        return {}
+    wrong, right = before[-1], after[0]
     changes: Dict[str, str] = {}
     for slot, value in filled.items():
         current = _iso(value)
         if current is None:
             continue
-        if before and after and before[-1].value == current and after[0].ok:
-            changes[slot] = after[0].value.isoformat()
-        elif years_before and years_after and int(years_before[-1]) == current.year:
+        if wrong.ok and right.ok and wrong.value == current:
+            changes[slot] = right.value.isoformat()
+        elif wrong.month is None and right.month is None and wrong.year == current.year:
             try:
-                changes[slot] = current.replace(year=int(years_after[0])).isoformat()
-            except ValueError:  # 29 February into a non-leap year
-                changes[slot] = current.replace(year=int(years_after[0]), day=28).isoformat()
+                changes[slot] = current.replace(year=right.year).isoformat()
+            except ValueError:  # 29 February into a non-leap year: the 28th (see maina.lifecycle)
+                changes[slot] = current.replace(year=right.year, day=28).isoformat()
     return changes
 
 

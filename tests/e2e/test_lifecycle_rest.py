@@ -80,3 +80,19 @@ def test_stop_leaves_the_form(bot):
     sender = f"life-{uuid.uuid4().hex[:8]}"
     bot.text("有効期限を調べる", sender)
     assert "やめておく" in bot.text("やめる", sender)
+
+
+def test_correction_in_japanese_era_years(bot):
+    sender = f"life-{uuid.uuid4().hex[:8]}"
+    # born 1990-01-15, issued 2021-05-10 → 2031-01-15; corrected to 令和2年 = 2020-05-10 → 2030-01-15
+    first = bot.text("1990年1月15日生まれ、令和3年5月10日交付。期限は？", sender)
+    assert "2031年（令和13年）1月15日" in first
+    corrected = bot.text("ごめん、令和3年じゃなくて令和2年だった", sender)
+    assert "2030年（令和12年）1月15日" in corrected
+
+
+def test_stop_after_the_answer_is_not_silent(bot):
+    sender = f"life-{uuid.uuid4().hex[:8]}"
+    bot.text("1990年1月15日生まれ、2019年3月10日交付のカードの期限は？", sender)
+    answer = bot.text("やっぱりやめる", sender)
+    assert answer.strip() and "ごめんね、いま" not in answer
