@@ -51,8 +51,12 @@ QUESTIONS = ROOT / "bench" / "questions.txt"
 
 SIZES: Dict[str, Dict[str, Any]] = {
     # seconds per concurrency level, stock epochs (None = as in stock_config.yml), warm-up turns
-    "full": {"duration": 30, "stock_epochs": None, "warmup": 60},
-    "tiny": {"duration": 3, "stock_epochs": 1, "warmup": 5},
+    # examples per intent for the stock training data (None = all), held-out examples (None =
+    # all of tests/nlu)
+    "full": {"duration": 30, "stock_epochs": None, "warmup": 60, "stock_per_intent": None,
+             "accuracy_examples": None},
+    "tiny": {"duration": 3, "stock_epochs": 1, "warmup": 5, "stock_per_intent": 3,
+             "accuracy_examples": 30},
 }
 
 MODELS = {
@@ -155,7 +159,45 @@ def stock_config(work: Path, epochs: Optional[int]) -> Path:
     return target
 
 
-def train(name: str, config: Path, work: Path) -> Tuple[Path, float]:
+def _nlu_subset(source: Path, target: Path, per_intent: Optional[int],
+                total: Optional[int] = None) -> None:
+    """Copies Rasa YAML training data, keeping the first examples of each intent."""
+    import yaml  # PyYAML comes with Rasa
+
+    target.mkdir(parents=True, exist_ok=True)
+    files = sorted(source.rglob("*.yml")) if source.is_dir() else [source]
+    left = total
+    for path in files:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for item in document.get("nlu") or []:
+            if "intent" not in item or "examples" not in item:
+                continue
+            lines = [line for line in str(item["examples"]).splitlines() if line.strip()]
+            keep = lines[:per_intent] if per_intent else lines
+            if left is not None:
+                keep, left = keep[:max(left, 0)], max(left - len(keep), 0)
+            item["examples"] = "\n".join(keep) + "\n"
+        if document.get("nlu"):
+            document["nlu"] = [i for i in document["nlu"]
+                               if "examples" not in i or i["examples"].strip()]
+        relative = path.relative_to(source) if source.is_dir() else Path(path.name)
+        out = target / relative
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False),
+                       encoding="utf-8")
+
+
+def training_data(name: str, work: Path, per_intent: Optional[int]) -> str:
+    """data/, or (tiny size) a copy whose NLU keeps `per_intent` examples per intent."""
+    if not per_intent:
+        return "data"
+    target = work / f"data-{name}"
+    shutil.rmtree(target, ignore_errors=True)
+    _nlu_subset(ROOT / "data", target, per_intent)
+    return str(target)
+
+
+def train(name: str, config: Path, work: Path, data: str = "data") -> Tuple[Path, float]:
     cache = work / f"cache-{name}"
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "TF_CPP_MIN_LOG_LEVEL": "2"}
@@ -163,7 +205,7 @@ def train(name: str, config: Path, work: Path) -> Tuple[Path, float]:
     started = time.monotonic()
     with open(work / f"train-{name}.log", "w") as out:
         subprocess.run(
-            [RASA, "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
+            [RASA, "train", "--config", str(config), "--domain", "domain.yml", "--data", data,
              "--out", str(work / "models"), "--fixed-model-name", name, "--force"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=True,
         )
@@ -173,13 +215,23 @@ def train(name: str, config: Path, work: Path) -> Tuple[Path, float]:
     return work / "models" / f"{name}.tar.gz", seconds
 
 
-def accuracy(name: str, model: Path, work: Path) -> Dict[str, Any]:
+def test_set(work: Path, examples: Optional[int]) -> str:
+    """tests/nlu, or (tiny size) its first `examples` examples."""
+    if not examples:
+        return "tests/nlu"
+    target = work / "tests-nlu-subset"
+    shutil.rmtree(target, ignore_errors=True)
+    _nlu_subset(ROOT / "tests" / "nlu", target, None, total=examples)
+    return str(target)
+
+
+def accuracy(name: str, model: Path, work: Path, tests: str = "tests/nlu") -> Dict[str, Any]:
     out = work / f"nlu-{name}"
     shutil.rmtree(out, ignore_errors=True)
     log(f"held-out NLU accuracy of {name}")
     with open(work / f"nlu-{name}.log", "w") as log_file:
         subprocess.run(
-            [RASA, "test", "nlu", "--model", str(model), "--nlu", "tests/nlu", "--out", str(out),
+            [RASA, "test", "nlu", "--model", str(model), "--nlu", tests, "--out", str(out),
              "--no-plot"],
             cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
             stdout=log_file, stderr=subprocess.STDOUT, check=True,
@@ -516,15 +568,20 @@ def main() -> int:
             entry["train_s"] = json.loads((work / f"train-{name}.json").read_text())["seconds"] \
                 if (work / f"train-{name}.json").exists() else None
             continue
-        models[name], seconds = train(name, config, work)
+        per_intent = size["stock_per_intent"] if name == "stock" else None
+        if per_intent:
+            entry["data"] = f"data/ with {per_intent} NLU examples per intent"
+        models[name], seconds = train(name, config, work,
+                                      training_data(name, work, per_intent))
         entry["train_s"] = round(seconds, 1)
         (work / f"train-{name}.json").write_text(json.dumps({"seconds": entry["train_s"]}))
     for name in names:
         results["models"][name].update(serve_and_measure(
             name, models[name], work, size, levels, args.turns, args.profile))
     if not args.skip_accuracy:
+        tests = test_set(work, size["accuracy_examples"])
         for name in names:
-            results["models"][name]["nlu"] = accuracy(name, models[name], work)
+            results["models"][name]["nlu"] = accuracy(name, models[name], work, tests)
     results["load_after"] = load_average()
     report = write_report(results, levels, Path(args.out))
     print(report)

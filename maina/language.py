@@ -105,6 +105,10 @@ someone anyone something anything nothing everything else
 stop cancel quit mind student students professional skilled worker workers spouse dependent
 trainee intern engineer visitor refugee
 correct incorrect right wrong exactly that's greetings cheers hiya way
+farewell explain public authentication service services system procedure document documents
+required requirement requirements necessary possible impossible allowed okay fine bad good best
+better worse quick quickly fast slow soon late early again anymore already ever never always
+where's who's which's let let's like would've need want tell show bring carry keep check confirm
 """.split())
 
 
