@@ -18,6 +18,9 @@ help:
 	@echo "make run    install what is missing, train if data changed, start the bot on localhost"
 	@echo "make test   everything the project checks (CI runs this)"
 	@echo "make stop   stop the servers started by make run"
+	@echo "make bench  benchmark against the stock Rasa + GiNZA recipe (results/bench.md)"
+	@echo "make load   full-size load test: 50 residents for 2 minutes (results/load.json)"
+	@echo "make run-cluster / stop-cluster   two Rasa + two action servers behind nginx on PostgreSQL/Redis"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.10 (Rasa 3.6 does not run on 3.11)"; exit 1; }

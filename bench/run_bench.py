@@ -34,6 +34,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -225,10 +226,57 @@ def test_set(work: Path, examples: Optional[int]) -> str:
     return str(target)
 
 
-def accuracy(name: str, model: Path, work: Path, tests: str = "tests/nlu") -> Dict[str, Any]:
+def test_examples(tests: str) -> List[Tuple[str, str]]:
+    """(text, intent) of every example in a Rasa YAML test set (no entity annotations)."""
+    import yaml  # PyYAML comes with Rasa
+
+    source = Path(tests) if Path(tests).is_absolute() else ROOT / tests
+    pairs = []
+    for path in sorted(source.rglob("*.yml")) if source.is_dir() else [source]:
+        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            for line in str(item.get("examples", "")).splitlines():
+                if item.get("intent") and line.strip().startswith("- "):
+                    pairs.append((line.strip()[2:].strip(), item["intent"]))
+    return pairs
+
+
+def accuracy_via_api(port: int, token: str, examples: List[Tuple[str, str]]) -> Dict[str, Any]:
+    """Tiny size: the served model's /model/parse, fallback undone as `rasa test nlu` does."""
+    right = 0
+    for text, intent in examples:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/model/parse?token={token}",
+            data=json.dumps({"text": text}).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            parsed = json.loads(response.read().decode("utf-8"))
+        predicted = (parsed.get("intent") or {}).get("name")
+        ranking = parsed.get("intent_ranking") or []
+        if predicted == "nlu_fallback" and len(ranking) >= 2:
+            predicted = ranking[1].get("name")
+        right += predicted == intent
+    return {"accuracy": right / max(len(examples), 1), "macro_f1": None,
+            "examples": len(examples), "via": "served model's /model/parse"}
+
+
+def accuracy(name: str, model: Path, work: Path, tests: str = "tests/nlu",
+             with_rasa_test: bool = False) -> Dict[str, Any]:
     out = work / f"nlu-{name}"
     shutil.rmtree(out, ignore_errors=True)
     log(f"held-out NLU accuracy of {name}")
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if not with_rasa_test:  # same loop and metrics, without rasa test's deep copies
+        result_file = work / f"nlu-{name}.json"
+        with open(work / f"nlu-{name}.log", "w") as log_file:
+            subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "bench" / "nlu_accuracy.py"),
+                 str(model), tests, str(result_file)],
+                cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, check=True,
+            )
+        result = json.loads(result_file.read_text(encoding="utf-8"))
+        log(f"  {name}: {result['accuracy']:.1%} of {result['examples']} in {result['seconds']} s")
+        return {key: result[key] for key in ("accuracy", "macro_f1", "examples")}
     with open(work / f"nlu-{name}.log", "w") as log_file:
         subprocess.run(
             [RASA, "test", "nlu", "--model", str(model), "--nlu", tests, "--out", str(out),
@@ -312,7 +360,8 @@ def endpoints_for(name: str, work: Path) -> str:
 
 def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
                       levels: List[int], turns: int,
-                      profile: Optional[int] = None) -> Dict[str, Any]:
+                      profile: Optional[int] = None,
+                      api_examples: Optional[List[Tuple[str, str]]] = None) -> Dict[str, Any]:
     spec = MODELS[name]
     run_dir = work / f"serve-{name}"
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -324,6 +373,8 @@ def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
         "MAINA_TRACKER_URL": f"sqlite:///{run_dir}/tracker.db",
         "MAINA_TRACKER_DB": str(run_dir / "tracker.db"),
         "MAINA_TODAY": TODAY,
+        # the HTTP API (for /model/parse) only when the accuracy is taken from the server
+        "MAINA_API_TOKEN": "bench-token" if api_examples else "",
     })
     result: Dict[str, Any] = {"port": spec["rasa_port"]}
     actions = servers.start_action_server(env, run_dir)
@@ -362,11 +413,25 @@ def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
             if profiler is not None:
                 profiler.wait(timeout=120)
         result["rss_after_load_mb"] = tree_rss_mb(rasa.pid)
+        result["failed_custom_actions"] = _failed_actions(run_dir)
+        if api_examples:
+            result["nlu"] = accuracy_via_api(spec["rasa_port"], "bench-token", api_examples)
+            log(f"  accuracy {result['nlu']['accuracy']:.1%} of {len(api_examples)} examples")
     finally:
         if rasa is not None:
             servers.stop_process(rasa.pid)
         servers.stop_process(actions.pid)
     return result
+
+
+def _failed_actions(run_dir: Path) -> int:
+    """Turns in which Rasa logged a failed custom action (e.g. the per-turn action-server
+    budget MAINA_ACTION_TIMEOUT ran out under load): the resident got the apology."""
+    count = 0
+    for path in run_dir.glob("rasa-*.log"):
+        count += path.read_text(errors="replace").count(
+            "Encountered an exception while running action")
+    return count
 
 
 def start_profile(name: str, pid: int, duration: int, work: Path) -> subprocess.Popen:
@@ -421,6 +486,8 @@ def table(results: Dict[str, Any], levels: List[int]) -> Tuple[str, List[Dict[st
     for users in levels:
         rows.append((f"Failed requests at {users} user{'s' if users > 1 else ''}",
                      level(project, users, "failed"), level(stock, users, "failed"), 0, ""))
+    rows.append(("Turns with a failed custom action (all levels)",
+                 project.get("failed_custom_actions"), stock.get("failed_custom_actions"), 0, ""))
     rows.append(("Held-out intent accuracy (%)",
                  _pct(project.get("nlu")), _pct(stock.get("nlu")), 1, "≥ stock"))
 
@@ -480,7 +547,9 @@ Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b
 * Memory is VmRSS of the `rasa run` process tree; the action server is listed separately.
 * Latency is client-side (Locust, bench/locustfile.py) through POST /webhooks/rest/webhook;
   requests/s counts successful answers only (status 200, non-empty list).
-* Accuracy: `rasa test nlu --nlu tests/nlu` ({_examples(results)} held-out examples).
+* Accuracy: {_accuracy_method(results)} ({_examples(results)} held-out examples of
+  tests/nlu). "Turns with a failed custom action": the per-turn action-server budget
+  (MAINA_ACTION_TIMEOUT) ran out under load, so the resident got the channel's apology.
 
 Reproduce: `make bench` (full size, ~20 min) — `make test-bench` runs a tiny size.
 """
@@ -499,6 +568,16 @@ def _rel(path: Path) -> str:
 
 def _loadavg(values: Any) -> str:
     return " / ".join(f"{v:.2f}" for v in values)
+
+
+def _accuracy_method(results: Dict[str, Any]) -> str:
+    for model in results["models"].values():
+        if (model.get("nlu") or {}).get("via"):
+            return "the served model's /model/parse, fallback undone (tiny size)"
+    if results.get("accuracy_with_rasa_test"):
+        return "`rasa test nlu --nlu tests/nlu`"
+    return ("bench/nlu_accuracy.py: `rasa test nlu`'s loop and metrics, without its "
+            "per-example deep copies")
 
 
 def _examples(results: Dict[str, Any]) -> Any:
@@ -529,6 +608,9 @@ def main() -> int:
                         help="serve this trained project model instead of training one "
                              "(make test-bench: training time is then not measured)")
     parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--accuracy-with-rasa-test", action="store_true",
+                        help="`rasa test nlu` instead of bench/nlu_accuracy.py (same numbers; "
+                             "very slow for the stock model, see that file)")
     parser.add_argument("--profile", type=int, metavar="USERS",
                         help="py-spy the Rasa process during this load level")
     args = parser.parse_args()
@@ -551,9 +633,14 @@ def main() -> int:
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(), "size": size, "turns": args.turns, "levels": levels,
         "load_before": load_average(), "models": {},
+        "accuracy_with_rasa_test": args.accuracy_with_rasa_test,
     }
     log(f"{args.size} run; load average {_loadavg(results['load_before'])}")
     models: Dict[str, Path] = {}
+    background: Dict[str, threading.Thread] = {}
+    api_examples = None
+    if size["name"] == "tiny" and not args.skip_accuracy:
+        api_examples = test_examples(test_set(work, size["accuracy_examples"]))
     for name in names:
         config = MODELS[name]["config"] if name == "project" else stock_config(
             work, size["stock_epochs"])
@@ -571,17 +658,32 @@ def main() -> int:
         per_intent = size["stock_per_intent"] if name == "stock" else None
         if per_intent:
             entry["data"] = f"data/ with {per_intent} NLU examples per intent"
-        models[name], seconds = train(name, config, work,
-                                      training_data(name, work, per_intent))
-        entry["train_s"] = round(seconds, 1)
-        (work / f"train-{name}.json").write_text(json.dumps({"seconds": entry["train_s"]}))
+
+        def _train(name: str = name, config: Path = config, entry: Dict[str, Any] = entry,
+                   per_intent: Optional[int] = per_intent) -> None:
+            models[name], seconds = train(name, config, work,
+                                          training_data(name, work, per_intent))
+            entry["train_s"] = round(seconds, 1)
+            (work / f"train-{name}.json").write_text(json.dumps({"seconds": entry["train_s"]}))
+
+        if size["name"] == "tiny":
+            # Proves the pipeline, measures nothing: train while the other model is served.
+            background[name] = threading.Thread(target=_train, daemon=True)
+            background[name].start()
+        else:
+            _train()
     for name in names:
+        if name not in models:  # tiny size: trained in the background, see above
+            background[name].join()
+            if name not in models:
+                raise RuntimeError(f"training {name} failed; see {work}/train-{name}.log")
         results["models"][name].update(serve_and_measure(
-            name, models[name], work, size, levels, args.turns, args.profile))
-    if not args.skip_accuracy:
+            name, models[name], work, size, levels, args.turns, args.profile, api_examples))
+    if not args.skip_accuracy and not api_examples:
         tests = test_set(work, size["accuracy_examples"])
         for name in names:
-            results["models"][name]["nlu"] = accuracy(name, models[name], work, tests)
+            results["models"][name]["nlu"] = accuracy(name, models[name], work, tests,
+                                                      args.accuracy_with_rasa_test)
     results["load_after"] = load_average()
     report = write_report(results, levels, Path(args.out))
     print(report)

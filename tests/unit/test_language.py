@@ -256,3 +256,27 @@ def test_english_hotline_answers_give_the_foreign_language_numbers():
         assert "{hotline.free_dial}" in texts[name] or name == "utter_contact_national", name
         assert "{hotline.foreign_card}" in texts[name], name
         assert "{hotline.foreign_system}" in texts[name], name
+
+
+def test_line_postbacks_do_not_force_japanese():
+    """LINE follows the user's language: the channel's Japanese hint for postbacks (its own
+    texts) must not reach Rasa as metadata, or every button press would switch to Japanese."""
+    import asyncio
+
+    from maina_rasa.channels.line import LineInput
+
+    received = []
+
+    async def on_new_message(message):
+        received.append(message)
+        await message.output_channel.send_text_message(message.sender_id, "ok")
+
+    async def scenario():
+        channel = LineInput("secret", "token")
+        await channel._run_turn("/lost_card", "line:U1", "postback", "user", on_new_message)
+        await channel._run_turn("I lost my card", "line:U1", "message", "user", on_new_message)
+
+    asyncio.run(scenario())
+    assert "language" not in received[0].metadata
+    assert received[0].metadata["line"]["event_type"] == "postback"
+    assert "language" not in (received[1].metadata or {})

@@ -141,7 +141,7 @@
         if (kind) showPicker(kind); else hidePicker();
       },
       onActivity: activity,
-      // the bot answered in the other language (the user pressed 「English」/「日本語」 in an answer)
+      // the user pressed 「English」/「日本語」 in an answer: the screen follows
       onLanguage: function (answered) { lang = Maina.normLang(answered); applyLanguage(); }
     });
 

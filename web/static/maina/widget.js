@@ -118,18 +118,24 @@
   }
 
   /**
-   * The language the bot answered in ("ja" | "en" | null). The bot keeps the conversation's
-   * language (it follows what the user writes, or the 「English」/「日本語」 buttons); the page
-   * follows it, so the metadata of the next button press matches. Japanese terms that English
-   * answers quote in ASCII brackets, e.g. "(資格情報のお知らせ)", do not count.
+   * The language a message is written in ("ja" | "en" | null), as the bot reads it
+   * (maina/language.py, simplified): the 「English」/「日本語」 buttons, Japanese script outside
+   * dates, or Latin text with English words. Button payloads, dates (the kiosk's date picker
+   * sends 1990年1月15日 in both languages), numbers and "OK" say nothing: null. The page
+   * follows it, so the metadata of the next button press matches the conversation.
    */
-  function replyLanguage(messages) {
-    var text = (messages || []).map(function (m) {
-      return m && typeof m.text === "string" ? m.text : "";
-    }).join("\n").replace(/\([^()]*\)/g, " ");
-    if (/[\u3041-\u309f]/.test(text)) return "ja";
-    if ((text.match(/[A-Za-z]/g) || []).length >= 12) return "en";
-    return null;
+  var EN_WORDS = /(^|[^a-z'])(i|i'm|my|me|you|your|the|a|an|is|are|was|do|does|did|can|could|how|what|when|where|which|who|why|to|of|in|on|for|with|lost|card|please|hello|hi|hey|thanks|thank|help)(?![a-z'])/i;
+  function inputLanguage(text) {
+    var t = String(text || "").trim();
+    if (/^english\W*(please)?\W*$/i.test(t) || /^\/switch_language\W.*"en"/.test(t)) return "en";
+    if (/^(日本語|japanese)\W*(で|please)?\W*$/i.test(t) || /^\/switch_language\W.*"ja"/.test(t)) return "ja";
+    if (!t || t.charAt(0) === "/") return null;
+    var rest = t.replace(/(明治|大正|昭和|平成|令和)?\s*(\d+|元)\s*年(\s*\d+\s*月(\s*\d+\s*日)?)?|\d+\s*月\s*\d+\s*日|\d+\s*[月日歳才]/g, " ");
+    if (/[\u3041-\u309f]/.test(rest)) return "ja";
+    var japanese = rest.match(/[\u30a1-\u30ff\u3400-\u9fff]/g);
+    var english = EN_WORDS.test(rest);
+    if (japanese) return english && (rest.match(/[a-z]/gi) || []).length > japanese.length ? "en" : "ja";
+    return english ? "en" : null;
   }
 
   /** config.json (numbers from the bot's facts); {} when it cannot be loaded. */
@@ -142,8 +148,8 @@
   /**
    * One conversation shown in a role="log" element. options: log, typing, server, prefix,
    * avatar, links, lang() -> "ja"|"en", config() -> config.json (a Promise), afterQuickReply(),
-   * onReplies(list of bot messages), onActivity(), onLanguage("ja"|"en") when the bot answered
-   * in the other language than lang().
+   * onReplies(list of bot messages), onActivity(), onLanguage("ja"|"en") when a message is
+   * written in the other language than lang() (typed, or the 「English」/「日本語」 buttons).
    */
   function Conversation(options) {
     this.o = options;
@@ -226,6 +232,8 @@
     var self = this;
     text = String(text || "").trim();
     if (!text) return Promise.resolve();
+    var written = inputLanguage(text);
+    if (written && written !== this.o.lang() && this.o.onLanguage) this.o.onLanguage(written);
     this.removeQuickReplies();
     this.addUser(shown || text);
     if (this.controller) this.controller.abort();
@@ -243,8 +251,6 @@
           var row = self.addBot(m);
           first = first || row;
         });
-        var answered = replyLanguage(messages);
-        if (answered && answered !== self.o.lang() && self.o.onLanguage) self.o.onLanguage(answered);
         if (self.o.onReplies) self.o.onReplies(messages);
         // Long answers: show their beginning; short ones: scroll to the end.
         var log = self.o.log;
@@ -270,7 +276,7 @@
     STRINGS: STRINGS, staticBase: staticBase, defaultServer: defaultServer,
     newSenderId: newSenderId, el: el, appendRichText: appendRichText,
     sendToRasa: sendToRasa, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang,
-    replyLanguage: replyLanguage
+    inputLanguage: inputLanguage
   };
   window.MainaChat = MainaChat;
 
