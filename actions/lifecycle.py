@@ -22,8 +22,6 @@ LIFECYCLE_SLOTS = ["birth_date", "issue_date", "application_date", "residence_st
                    "stay_end_date"]
 # Unusable-date codes from maina.dates with their own re-ask response (others: invalid_date).
 REASKS = {"invalid_date", "incomplete_date", "era_out_of_range", "ambiguous_date", "out_of_range", "future"}
-# 「2019年じゃなくて2018年」「2019ではなく2018」"not 2019 but 2018"
-CORRECTION = re.compile(r"(じゃなくて|ではなく|でなく|じゃなく|じゃない|not\b)")
 
 
 def _language(tracker: Tracker) -> str:
@@ -49,21 +47,50 @@ def _age_based_issue(birth: dt.date, age: int) -> dt.date:
     return max(lifecycle.birthday_in_year(birth, birth.year + age), facts.value("card.launch_date"))
 
 
+_CHUNK_END = re.compile(r"[、。,，.!！?？\s]")
+_EN_NOT_BUT = re.compile(r"\bnot\s+(?P<wrong>[^,.!?]+?)\s+but\s+(?P<right>[^,.!?]+)", re.I)
+_EN_X_NOT_Y = re.compile(r"(?P<right>[^,.!?]+?)\s*,?\s+not\s+(?P<wrong>[^,.!?]+)", re.I)
+_JA_CORRECTION = re.compile(r"(じゃなくて|ではなくて|ではなく|でなくて|でなく|じゃなく)")
+
+
+def _correction_pair(text: str) -> Optional[Tuple[str, str]]:
+    """The (wrong, right) date texts of 「AじゃなくてB」, "not A but B" or "B, not A"."""
+    match = _JA_CORRECTION.search(text)
+    if match:
+        wrong = _CHUNK_END.split(text[: match.start()])[-1]
+        right = re.split(r"[、。,，.!！?？\s]|だった|です|でした|だよ", text[match.end():].lstrip())[0]
+        return wrong, right
+    for pattern in (_EN_NOT_BUT, _EN_X_NOT_Y):
+        match = pattern.search(text)
+        if match:
+            return match.group("wrong"), match.group("right")
+    return None
+
+
 def _corrected(text: str, filled: Dict[str, Optional[str]]) -> Dict[str, str]:
-    """Apply 「AじゃなくてB」 to the filled date slots: the slot matching A takes B.
+    """Apply 「AじゃなくてB」 / "not A but B" to the filled date slots: the slot matching A takes B.
 
     A and B are full dates (the slot becomes B) or years in 西暦/和暦 (the slot keeps its
-    month and day: 「2019年じゃなくて2018年」, 「令和3年じゃなくて令和2年」).
+    month and day: 「2019年じゃなくて2018年」, 「令和3年じゃなくて令和2年」, "not 2019 but 2018").
     """
-    match = CORRECTION.search(text)
-    if not match:
+    pair = _correction_pair(text)
+    if pair is None:
         return {}
     today = clock.today()
-    before = [m for m in dates.extract_dates(text[: match.start()], today) if m.year]
-    after = [m for m in dates.extract_dates(text[match.end():], today) if m.year]
-    if not before or not after:
+
+    def read(chunk: str) -> Optional[dates.DateMention]:
+        # A bare year is a date mention only when it is the whole text: pass the chunk alone.
+        for candidate in [chunk.strip()] + chunk.split()[::-1]:
+            if re.fullmatch(r"\d{4}", candidate):
+                candidate += "年"
+            found = [m for m in dates.extract_dates(candidate, today) if m.year]
+            if found:
+                return found[-1]
+        return None
+
+    wrong, right = read(pair[0]), read(pair[1])
+    if wrong is None or right is None:
         return {}
-    wrong, right = before[-1], after[0]
     changes: Dict[str, str] = {}
     for slot, value in filled.items():
         current = _iso(value)
@@ -91,8 +118,11 @@ class ValidateLifecycleForm(FormValidationAction):
     ) -> List[Text]:
         slots = ["birth_date", "issue_date"]
         status = residence.normalise_status(tracker.get_slot("residence_status"))
-        if status is not None and status.category in residence.PERIOD_BOUND:
-            slots.append("stay_end_date")
+        if status is not None:
+            # rasa-sdk keeps only slots listed here, so the status must be listed to survive
+            slots.append("residence_status")
+            if status.category in residence.PERIOD_BOUND:
+                slots.append("stay_end_date")
         return slots
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -158,6 +188,9 @@ class ValidateLifecycleForm(FormValidationAction):
         if status is not None:
             values["residence_status"] = status.key
         return values, problem
+
+    async def validate_residence_status(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"residence_status": value}
 
     async def validate_birth_date(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._check(dispatcher, tracker, "birth_date", value)

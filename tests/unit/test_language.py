@@ -1,6 +1,7 @@
 """Language detection (maina.language) and the NLU component that keeps the conversation's language."""
 from __future__ import annotations
 
+import collections
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,16 @@ def test_line_postbacks_do_not_force_japanese():
     assert "language" not in received[0].metadata
     assert received[0].metadata["line"]["event_type"] == "postback"
     assert "language" not in (received[1].metadata or {})
+
+
+def test_every_topic_has_english_examples_and_held_out_tests():
+    """Issue 7: every topic the Japanese assistant covers is answered in English too."""
+    from maina import topics
+
+    wanted = set(topics.catalog()) | {"inform", "stop", "affirm", "deny", "switch_language"}
+    training = collections.Counter(i for i, _ in _examples(ROOT / "data/nlu/english.yml"))
+    held_out = collections.Counter(i for i, _ in _examples(ROOT / "tests/nlu/english.yml"))
+    assert not {i for i in wanted if training[i] < 10}, "fewer than 10 English training examples"
+    assert not {i for i in wanted if held_out[i] < 3}, "fewer than 3 held-out English examples"
+    train_texts = {t.lower() for _, t in _examples(ROOT / "data/nlu/english.yml")}
+    assert not [t for _, t in _examples(ROOT / "tests/nlu/english.yml") if t.lower() in train_texts]
