@@ -62,6 +62,7 @@ test-nlu: train
 
 test-e2e: train
 	$(BIN)/pytest -q tests/e2e --ignore tests/e2e/test_cluster.py
+	@$(BIN)/python -c "import json; d = json.load(open('results/dev-questions.json')); print(f\"dev questions: {d['with_key_facts']}/{d['asked']} with their key facts\")"
 
 test: test-unit validate test-conversations test-nlu test-e2e test-cluster test-load test-bench
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from answer_check import contains_key_facts
@@ -24,6 +25,11 @@ def test_dev_questions_contain_key_facts(bot):
             misses.append(f"{row['id']} {row['question']}\n   expected: {row['checks']}\n   got: {answer!r}")
     score = 1 - len(misses) / len(rows)
     print(f"\ndev questions: {len(rows) - len(misses)}/{len(rows)} = {score:.1%}")
+    results = Path(__file__).resolve().parents[2] / "results"
+    results.mkdir(exist_ok=True)
+    (results / "dev-questions.json").write_text(json.dumps(
+        {"asked": len(rows), "with_key_facts": len(rows) - len(misses), "score": round(score, 4),
+         "misses": misses}, ensure_ascii=False, indent=2), encoding="utf-8")
     for miss in misses:
         print("MISS", miss)
     assert score >= TARGET, "\n".join(misses)
