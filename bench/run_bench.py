@@ -320,26 +320,34 @@ def load_level(name: str, port: int, users: int, duration: int, work: Path,
     with open(work / f"locust-{name}-{users}.log", "w") as out:
         subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                        timeout=duration + 180)
+    result = score_samples(samples_file, users)
+    result["load_before"] = load_before
+    log(f"  {name} {users:>2} users: {result['rps']:.1f} req/s, p50 {result.get('p50_ms')} ms, "
+        f"p95 {result.get('p95_ms')} ms, p99 {result.get('p99_ms')} ms, "
+        f"{result['failed']} failed")
+    return result
+
+
+def score_samples(samples_file: Path, users: int) -> Dict[str, Any]:
+    """Requests that *completed* between the end of spawning and the stop: their count per
+    second (successful ones) and latency percentiles."""
     data = json.loads(samples_file.read_text())
     marks, samples = data["marks"], data["samples"]
     start = marks.get("spawned") or (min(s[0] for s in samples) if samples else time.time())
     stop = marks.get("stopped") or time.time()
-    window = [s for s in samples if start <= s[0] and s[0] + s[1] / 1000.0 <= stop]
+    window = [s for s in samples if start <= s[0] + s[1] / 1000.0 <= stop]
     ok = [s[1] for s in window if s[2]]
     failed = sum(1 for s in window if not s[2])
     seconds = max(stop - start, 1e-9)
     result = {
         "users": users, "seconds": round(seconds, 2), "requests": len(window),
         "ok": len(ok), "failed": failed, "rps": round(len(ok) / seconds, 2),
-        "load_before": load_before,
     }
     if ok:
         result.update({
             "p50_ms": round(percentile(ok, 50), 1), "p95_ms": round(percentile(ok, 95), 1),
             "p99_ms": round(percentile(ok, 99), 1), "mean_ms": round(statistics.mean(ok), 1),
         })
-    log(f"  {name} {users:>2} users: {result['rps']:.1f} req/s, p50 {result.get('p50_ms')} ms, "
-        f"p95 {result.get('p95_ms')} ms, p99 {result.get('p99_ms')} ms, {failed} failed")
     return result
 
 
@@ -590,6 +598,17 @@ def _examples(results: Dict[str, Any]) -> Any:
 # --- main -----------------------------------------------------------------------------------
 
 
+def rescore(out: Path, work: Path) -> int:
+    results = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    for name, model in results["models"].items():
+        for users, level in model.get("levels", {}).items():
+            samples = work / f"samples-{name}-{users}.json"
+            if samples.exists():
+                level.update(score_samples(samples, int(users)))
+    print(write_report(results, results["levels"], out))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
@@ -613,7 +632,12 @@ def main() -> int:
                              "very slow for the stock model, see that file)")
     parser.add_argument("--profile", type=int, metavar="USERS",
                         help="py-spy the Rasa process during this load level")
+    parser.add_argument("--rescore", action="store_true",
+                        help="recompute the load numbers of OUT.json from the raw samples in "
+                             "WORK and rewrite the report (no servers, no training)")
     args = parser.parse_args()
+    if args.rescore:
+        return rescore(Path(args.out), Path(args.work).resolve())
 
     size = dict(SIZES[args.size], name=args.size)
     if args.duration:
@@ -688,7 +712,32 @@ def main() -> int:
     report = write_report(results, levels, Path(args.out))
     print(report)
     log(f"wrote {args.out}.md and {args.out}.json")
-    return 0
+    problems = incomplete(results, names, levels, not args.skip_accuracy,
+                          strict=size["name"] == "tiny")
+    for problem in problems:
+        print(f"bench: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def incomplete(results: Dict[str, Any], names: List[str], levels: List[int],
+               with_accuracy: bool, strict: bool = False) -> List[str]:
+    """What a run that worked must have measured (make test-bench fails otherwise; there
+    (strict) a request without an answer fails it too, at full size it is in the table)."""
+    problems = []
+    for name in names:
+        model = results["models"].get(name, {})
+        for key in ("cold_start_s", "rss_mb", "action_rss_mb"):
+            if not model.get(key):
+                problems.append(f"{name}: no {key}")
+        for users in levels:
+            level = model.get("levels", {}).get(str(users), {})
+            if not level.get("ok"):
+                problems.append(f"{name}: no successful request at {users} users")
+            elif strict and level.get("failed"):
+                problems.append(f"{name}: {level['failed']} failed requests at {users} users")
+        if with_accuracy and not (model.get("nlu") or {}).get("examples"):
+            problems.append(f"{name}: no accuracy")
+    return problems
 
 
 if __name__ == "__main__":
