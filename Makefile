@@ -12,12 +12,13 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 export PYTHONDONTWRITEBYTECODE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run stop test test-unit validate test-conversations test-nlu test-e2e lock clean
+.PHONY: help install train run shell stop test test-unit validate test-conversations test-nlu test-e2e lock clean
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the bot on localhost"
 	@echo "make test   everything the project checks (CI runs this)"
 	@echo "make stop   stop the servers started by make run"
+	@echo "make shell  chat in the terminal (rasa shell; run make run first for the calculator)"
 	@echo "make bench  benchmark against the stock Rasa + GiNZA recipe (results/bench.md)"
 	@echo "make load   full-size load test: 50 residents for 2 minutes (results/load.json)"
 	@echo "make run-cluster / stop-cluster   two Rasa + two action servers behind nginx on PostgreSQL/Redis"
@@ -43,6 +44,9 @@ train: $(MODEL)
 
 run: install train
 	$(BIN)/python scripts/servers.py start
+
+shell: install train
+	$(BIN)/python scripts/servers.py shell
 
 stop:
 	@$(BIN)/python scripts/servers.py stop
