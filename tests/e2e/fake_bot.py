@@ -105,7 +105,7 @@ def create_app(name: str = "maina_fake_bot", delay: float = 0.3, cors: str = "*"
     app = Sanic(name)
     bot = CannedBot()
     app.ctx.received = []
-    configure_cors(app, cors)  # as `rasa run --cors` does (the project's default is "*")
+    configure_cors(app, cors)  # as `rasa run --cors` does (the fake allows any origin)
 
     register([WebPages()], app, "/webhooks/")  # the way Rasa mounts input channels
 
