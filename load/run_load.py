@@ -31,7 +31,6 @@ import csv
 import datetime as dt
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -201,16 +200,6 @@ def percentile(values: List[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=body,
@@ -237,18 +226,8 @@ def locust_aggregate(csv_prefix: Path) -> Dict[str, Any]:
 
 
 def start_bot(rasa_port: int, action_port: int, run_dir: Path) -> Tuple[Dict[str, str], Any, Any]:
-    env = servers.settings({
-        "MAINA_RASA_PORT": str(rasa_port),
-        "MAINA_ACTION_PORT": str(action_port),
-        "MAINA_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "MAINA_TRACKER_URL": f"sqlite:///{run_dir}/tracker.db",
-        "MAINA_TRACKER_DB": str(run_dir / "tracker.db"),
-        "MAINA_TODAY": TODAY,
-    })
-    actions = servers.start_action_server(env, run_dir)
-    rasa = servers.start_rasa(env, run_dir, str(MODEL))
-    ok = servers.wait_until_up(f"http://127.0.0.1:{action_port}/health", 120, actions) and \
-        servers.wait_until_up(f"http://127.0.0.1:{rasa_port}/", 300, rasa)
+    env, actions, rasa, ok = servers.start_bot(run_dir, rasa_port, action_port, str(MODEL),
+                                               {"MAINA_TODAY": TODAY})
     if not ok:
         servers.stop_process(rasa.pid)
         servers.stop_process(actions.pid)
@@ -292,7 +271,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if not MODEL.exists():
             print("no trained model: run `make train`", file=sys.stderr)
             return 2
-        busy = [p for p in (args.rasa_port, args.action_port) if not port_is_free(p)]
+        busy = [p for p in (args.rasa_port, args.action_port) if not servers.port_is_free(p)]
         if busy:
             print(f"port(s) {busy} already in use: stop what runs there, or use --url", file=sys.stderr)
             return 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -93,6 +94,37 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:  # not our child (e.g. `make stop`): init reaps it
         pass
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def start_bot(run_dir: Path, rasa_port: int, action_port: int, model: str,
+              overrides: Optional[Dict[str, str]] = None):
+    """A private bot for tests and measurements: own ports and SQLite tracker in ``run_dir``.
+
+    Returns (env, action server process, Rasa process, started: bool).
+    """
+    env = settings({
+        "MAINA_RASA_PORT": str(rasa_port),
+        "MAINA_ACTION_PORT": str(action_port),
+        "MAINA_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "MAINA_TRACKER_URL": f"sqlite:///{run_dir}/tracker.db",
+        "MAINA_TRACKER_DB": str(run_dir / "tracker.db"),
+        **(overrides or {}),
+    })
+    actions = start_action_server(env, run_dir)
+    rasa = start_rasa(env, run_dir, model)
+    ok = wait_until_up(f"http://127.0.0.1:{action_port}/health", 120, actions) and \
+        wait_until_up(f"http://127.0.0.1:{rasa_port}/", 300, rasa)
+    return env, actions, rasa, ok
 
 
 def stop_process(pid: int, seconds: float = 10.0) -> None:

@@ -44,20 +44,8 @@ class Bot:
 
 
 def start_bot(run_dir: Path, rasa_port: int, action_port: int, extra: Dict[str, str] = None) -> tuple:
-    env = servers.settings({
-        "MAINA_RASA_PORT": str(rasa_port),
-        "MAINA_ACTION_PORT": str(action_port),
-        "MAINA_ACTION_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "MAINA_TRACKER_URL": f"sqlite:///{run_dir}/tracker.db",
-        "MAINA_TRACKER_DB": str(run_dir / "tracker.db"),
-        "MAINA_TODAY": TEST_TODAY,
-        **(extra or {}),
-    })
-    actions = servers.start_action_server(env, run_dir)
-    rasa = servers.start_rasa(env, run_dir, str(MODEL))
-    ok = servers.wait_until_up(f"http://127.0.0.1:{action_port}/health", 120, actions) and \
-        servers.wait_until_up(f"http://127.0.0.1:{rasa_port}/", 300, rasa)
-    return env, actions, rasa, ok
+    return servers.start_bot(run_dir, rasa_port, action_port, str(MODEL),
+                             {"MAINA_TODAY": TEST_TODAY, **(extra or {})})
 
 
 @pytest.fixture(scope="session")

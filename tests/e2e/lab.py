@@ -19,7 +19,6 @@ import asyncio
 import gzip
 import json
 import re
-import socket
 import sqlite3
 import sys
 import threading
@@ -200,20 +199,10 @@ def http(
         return error.code, dict(error.headers or {}), error.read()
 
 
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
 def wait_port_free(port: int, seconds: float = 15.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if port_is_free(port):
+        if servers.port_is_free(port):
             return True
         time.sleep(0.2)
     return False
