@@ -6,6 +6,7 @@ The date is pinned with MAINA_TODAY so answers are reproducible.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import urllib.request
@@ -19,6 +20,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import servers  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
+# Several checkouts on one machine (git worktrees) can run their e2e tests at the same time:
+# each sets MAINA_TEST_PORT_OFFSET (e.g. 1000) to move every test port.
+PORT_OFFSET = int(os.environ.get("MAINA_TEST_PORT_OFFSET", "0") or 0)
 MODEL = ROOT / "models" / "maina.tar.gz"
 
 
@@ -53,12 +57,12 @@ def bot() -> Iterator[Bot]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first (make test does)")
     run_dir = Path(tempfile.mkdtemp(prefix="maina-e2e-"))
-    env, actions, rasa, ok = start_bot(run_dir, 5105, 5155)
+    env, actions, rasa, ok = start_bot(run_dir, 5105 + PORT_OFFSET, 5155 + PORT_OFFSET)
     try:
         if not ok:
             logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in run_dir.glob("*.log"))
             pytest.fail(f"servers did not start:\n{logs}")
-        yield Bot("http://127.0.0.1:5105", env, run_dir)
+        yield Bot(f"http://127.0.0.1:{5105 + PORT_OFFSET}", env, run_dir)
     finally:
         servers.stop_process(rasa.pid)
         servers.stop_process(actions.pid)
@@ -73,7 +77,7 @@ def bot_url(bot: Bot) -> str:
 # Bots of their own for the privacy, resilience and fuzz tests (issue 5); see lab.py.
 # Ports 5205-5299 (5105/5155: `bot` above, 5005/5055: `make run`).
 
-LAB_RASA_PORT, LAB_ACTION_PORT = 5205, 5255
+LAB_RASA_PORT, LAB_ACTION_PORT = 5205 + PORT_OFFSET, 5255 + PORT_OFFSET
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,11 @@ import uuid
 import pytest
 
 import lab
+from conftest import PORT_OFFSET
 from maina import facts
 from maina_rasa.channels import common
 
-RASA_PORT, ACTION_PORT = 5215, 5265
+RASA_PORT, ACTION_PORT = 5215 + PORT_OFFSET, 5265 + PORT_OFFSET
 LIMIT_SECONDS = 3.0
 
 START_FORM = "有効期限を調べる"
