@@ -175,8 +175,8 @@ _KANA = re.compile("[\u3041-\u309f\u30a1-\u30ff\u31f0-\u31ff]")
 # Han characters Japanese does not use (simplified and traditional forms) and Chinese
 # function words: Han text with one of these and no kana is Chinese.
 _CHINESE = re.compile(
-    "[们这么吗呢吧没请谢还个该让给说时间过对现见问题发证号码补办丢钱几为会从东长门开关书买卖"
-    "們這麼嗎沒請謝還個該讓給說時間過對現見問題發證號碼補辦錢幾為會從東長門開關書買賣]|怎么|怎麼|什么|什麼|我的|你好"
+    "[们这么吗呢吧请谢还个该让给说时间过对现见问题发证码补办丢钱几为从东长门开关书买卖怎啥咋哪"
+    "們這麼嗎沒讓說對發證號碼辦錢會從關賣丟]|我的|你好|什麼"
 )
 # Vietnamese letters (Latin with Vietnamese diacritics).
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")

@@ -16,7 +16,7 @@ from typing import List
 MAX_PARTS = 3
 # A sentence ends at 。！？!? (and runs of them) or a line break; "." only before a space/end
 # in Latin text (2.5 or e.g. must not end a sentence).
-_SENTENCE = re.compile(r"[^。！？!?\n]+?(?:[。！？!?]+|\.(?=\s|$)|\n|$)")
+_SENTENCE = re.compile(r"[^。！？!?\n]*?(?:[。！？!?]+|\.(?=\s|$)|\n|$)")
 _QUESTION_MARK = re.compile(r"[？?]\s*$")
 # A Japanese sentence that asks without a question mark: 〜ますか。 〜の？ 〜教えて 〜知りたい
 _JA_QUESTION_END = re.compile(
