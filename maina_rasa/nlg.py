@@ -30,7 +30,9 @@ from rasa.utils.endpoints import EndpointConfig
 from maina import conversation, facts, topics
 
 # response name → (number of suggested topics, minimum confidence of a suggestion)
-SUGGESTION_RESPONSES = {"utter_ask_rephrase": (2, 0.0), "utter_out_of_scope": (3, 0.02)}
+# A guess below its minimum is replaced by a main topic (a vague 「カードのことで相談」 gets the
+# main menu, not two random guesses).
+SUGGESTION_RESPONSES = {"utter_ask_rephrase": (3, 0.1), "utter_out_of_scope": (3, 0.02)}
 # How many of the resident's earlier messages the topic in play can reach back over
 # (a 「ありがとう」 or an ask-back in between does not drop it).
 TOPIC_MEMORY_TURNS = 3
