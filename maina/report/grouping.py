@@ -33,6 +33,7 @@ _FILLER = re.compile(
     "を?知りたい(です)?|お願いします|ください"
 )
 _ENDING = re.compile(r"(ですか|ますか|でしょうか|ですが|んですけど|ですけど|けど|か|よね|よ|ね|の|な)+$")
+_LEADING = re.compile(r"^(の|は|を|が|に|で|って|って、)+")
 _PUNCT = re.compile(r"[\s、。，．,.!?！？…・「」『』（）()\[\]［］~ー]+")
 
 
@@ -41,7 +42,7 @@ def comparison_form(text: str) -> str:
     form = normalize(text)
     form = _FILLER.sub(" ", form)
     form = _PUNCT.sub(" ", form).strip()
-    form = " ".join(_ENDING.sub("", part) for part in form.split())
+    form = " ".join(_ENDING.sub("", _LEADING.sub("", part)) for part in form.split())
     return form.replace(" ", "") or normalize(text)
 
 
