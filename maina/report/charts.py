@@ -76,6 +76,12 @@ def _figure(height: float):
     return figure
 
 
+def _integer_ticks(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _png(figure) -> str:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -93,6 +99,7 @@ def _hbar(rows: Sequence[Tuple[str, int]], color: str, height: Optional[float] =
     bars = axes.barh(names, values, color=color)
     axes.bar_label(bars, padding=3, fontsize=9)
     axes.set_xlim(0, max(values + [1]) * 1.15)
+    _integer_ticks(axes.xaxis)
     axes.spines[["top", "right"]].set_visible(False)
     _apply_font(axes, font)
     return figure, axes
@@ -127,6 +134,7 @@ def draw_charts(report: Report) -> Tuple[List[Chart], Optional[str]]:
             text.set_fontfamily(font) if font else None
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="x", labelrotation=45 if len(rows) > 10 else 0, labelsize=8)
+    _integer_ticks(axes.yaxis)
     _apply_font(axes, font)
     total = sum(total for _, _, total in rows)
     charts.append(Chart("per_day", "日別・チャネル別の質問数",
@@ -160,6 +168,7 @@ def draw_charts(report: Report) -> Tuple[List[Chart], Optional[str]]:
         for text in legend.get_texts():
             text.set_fontfamily(font) if font else None
         axes.spines[["top", "right"]].set_visible(False)
+        _integer_ticks(axes.xaxis)
         _apply_font(axes, font)
         charts.append(Chart("feedback", "「役に立った？」の答え",
                             "トピック別の👍と👎の数の横棒グラフ（数字は下の表）", _png(figure)))

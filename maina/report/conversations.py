@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from maina import feedback, topics
@@ -46,6 +47,8 @@ TURN_KINDS = ("answered", "calculator", "ask_back", "out_of_scope", "chitchat", 
 # cannot be computed (e.g. a status without a card); the action server did not answer;
 # the resident left while it was still asking; it was closed some other way.
 RUN_OUTCOMES = ("result", "stopped", "not_possible", "no_answer", "left", "interrupted")
+
+FOLLOWUP_NLU = Path(__file__).resolve().parents[2] / "data" / "nlu" / "followup.yml"
 
 # Channels shown in the report. Anything else a client names becomes "other": the name comes
 # from the client and must never carry an identifier into the report.
@@ -67,6 +70,18 @@ def channel_of(input_channel: Any, sender_id: str = "") -> str:
 def day_of(timestamp: Optional[float]) -> dt.date:
     """The date in Japan of a Unix timestamp (what "per day" means for a city office)."""
     return dt.datetime.fromtimestamp(float(timestamp or 0), JST).date()
+
+
+def followup_intents(path: Path = FOLLOWUP_NLU) -> frozenset:
+    """The intents of data/nlu/followup.yml (follow-up aspects such as 「いくら？」), if any."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError:
+        return frozenset()
+    return frozenset(item["intent"] for item in data.get("nlu") or []
+                     if isinstance(item, dict) and isinstance(item.get("intent"), str))
 
 
 def chitchat_intents() -> frozenset:

@@ -45,7 +45,7 @@ _env = jinja2.Environment(
 GROUP_CSV_HEADER = ("種類", "件数", "住民の文（代表）", "ほかの言い方", "いちばん近いトピック",
                     "intent", "topic", "最初の日", "最後の日")
 DAILY_CSV_HEADER = ("日付", "チャネル", "会話", "質問", "答えた", "有効期限の計算", "聞き返した",
-                    "対象外", "続きの質問", "続きの質問で聞き返した", "👍", "👎")
+                    "対象外", "続きの質問", "続きの質問で聞き返した", "役に立った", "役に立たなかった")
 
 
 def fmt_day(day: Optional[dt.date]) -> str:
@@ -78,7 +78,7 @@ def render_html(
     *,
     csv_url: str = "report.csv",
     daily_csv_url: str = "report-daily.csv",
-    period_url: str = "?days={days}",
+    period_url: Optional[str] = "?days={days}",
     logout_url: Optional[str] = None,
     charts: Optional[Tuple[List[Chart], Optional[str]]] = None,
 ) -> str:
@@ -93,7 +93,7 @@ def render_html(
         followups={"asked": followup.get("asked", 0), "ask_back": followup.get("ask_back", 0)},
         chart=_chart_markup({c.key: c for c in drawn}), font=font, install_hint=INSTALL_HINT,
         csv_url=csv_url, daily_csv_url=daily_csv_url, logout_url=logout_url,
-        periods=[(n, period_url.format(days=n)) for n in PERIODS],
+        periods=[(n, period_url.format(days=n)) for n in PERIODS] if period_url else [],
         fmt_day=fmt_day, fmt_short=fmt_short,
         channel_label=lambda c: labels.label(labels.CHANNELS, c),
         kind_label=lambda k: labels.label(labels.KINDS, k),
@@ -125,7 +125,7 @@ def _group_rows(kind: str, groups: Iterable[Group]) -> Iterable[Tuple[object, ..
 
 
 def groups_csv(report: Report) -> str:
-    """One row per group of questions (and per 👎 answer), largest first in each kind."""
+    """One row per group of questions (and per answer rated 👎), largest first in each kind."""
     rows: List[Tuple[object, ...]] = []
     rows += _group_rows("自信がなく聞き返した", report.low_confidence)
     rows += _group_rows("対象外", report.out_of_scope)
@@ -133,7 +133,7 @@ def groups_csv(report: Report) -> str:
     for rated in report.thumbs_down:
         questions = " / ".join(
             g.text + (f"（{g.count}件）" if g.count > 1 else "") for g in rated.questions)
-        rows.append(("👎の答え", rated.down, rated.label, questions, labels.topic_label(rated.topic),
+        rows.append(("役に立たなかった答え", rated.down, rated.label, questions, labels.topic_label(rated.topic),
                      rated.utter_action, rated.topic, "", ""))
     return _csv(GROUP_CSV_HEADER, rows)
 

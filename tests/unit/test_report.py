@@ -95,7 +95,7 @@ def test_html_and_csv_show_every_figure_and_no_identifier(report):
     by_kind = {(r[0], r[2]): r for r in rows[1:]}
     assert by_kind[("対象外", "駐車場ある?")][1] == "3"
     assert by_kind[("対象外", "駐車場ある?")][5] == "contact_city"
-    assert by_kind[("👎の答え", "なくした・盗まれた")][1] == "1"
+    assert by_kind[("役に立たなかった答え", "なくした・盗まれた")][1] == "1"
     assert by_kind[("続きの質問で聞き返した", "いくら?")][6] == "lost"
     assert groups.startswith("\ufeff")
     days = list(csv.reader(io.StringIO(daily.lstrip("\ufeff"))))
