@@ -28,7 +28,6 @@ import hmac
 import html
 import logging
 import os
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -38,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from maina import clock
 from maina.report import build, render, retention
+from maina.report.conversations import followup_intents
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ MIN_TOKEN_LENGTH = 16
 COOKIE = "maina_admin"
 DAY_SECONDS = 24 * 3600
 DEFAULT_DAYS, MAX_DAYS = 7, 366
-FOLLOWUP_NLU = Path(__file__).resolve().parents[2] / "data" / "nlu" / "followup.yml"
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -70,22 +69,12 @@ def admin_token(environ: Optional[Dict[str, str]] = None) -> Optional[str]:
     return token
 
 
-def followup_intents(path: Path = FOLLOWUP_NLU) -> frozenset:
-    """Intents of data/nlu/followup.yml (the follow-up aspects), if that file exists."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError:
-        return frozenset()
-    return frozenset(item["intent"] for item in data.get("nlu") or []
-                     if isinstance(item, dict) and isinstance(item.get("intent"), str))
-
-
 def tracker_engine(app: Any) -> Optional[Any]:
     """The SQLAlchemy engine of the running SQL tracker store, or None."""
     agent = getattr(app.ctx, "agent", None)
     store = getattr(agent, "tracker_store", None)
+    # Rasa 3.6 wraps the configured store in an AwaitableTrackerStore (``_tracker_store``)
+    store = getattr(store, "_tracker_store", store)
     return getattr(store, "engine", None)
 
 

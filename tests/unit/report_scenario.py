@@ -27,6 +27,8 @@ OLD_WIDGET = "web-" + "0" * 32
 REFS = {name: f"{index:016x}" for index, name in enumerate(
     ("lost", "reissue", "result", "old_lost", "extra"), start=1)}
 
+OLD_LINE_AGE = dt.timedelta(days=116)    # 2026-08-01: older than 90 days
+OLD_WIDGET_AGE = dt.timedelta(days=147)  # 2026-07-01
 DOMAIN = Domain.from_yaml('version: "3.1"\nintents: [greet]\n')
 
 
@@ -93,8 +95,9 @@ def calculator(t: Clock, channel: str, stop: bool) -> List[Any]:
     return events
 
 
-def conversations() -> Dict[str, List[Any]]:
-    yesterday, today = TODAY - dt.timedelta(days=1), TODAY
+def conversations(today: dt.date = TODAY) -> Dict[str, List[Any]]:
+    """The scripted conversations, dated relative to ``today``."""
+    yesterday = today - dt.timedelta(days=1)
     convs: Dict[str, List[Any]] = {}
 
     # widget, yesterday: answered + 👎, a follow-up that needed the ask-back, answered + 👍
@@ -123,7 +126,7 @@ def conversations() -> Dict[str, List[Any]]:
     convs["kiosk-" + "b" * 32] = events
 
     # LINE: an old session (deleted by retention, counts kept) and one today
-    t = Clock(dt.date(2026, 8, 1), 9)
+    t = Clock(today - OLD_LINE_AGE, 9)
     events = session_start(t)
     events += [user(t, "カードなくした", "lost_card", channel="line")]
     events += bot(t, "utter_lost_card", REFS["old_lost"])
@@ -154,7 +157,7 @@ def conversations() -> Dict[str, List[Any]]:
     convs["pytest-report"] = events
 
     # widget, 2026-07-01: old, deleted by retention
-    t = Clock(dt.date(2026, 7, 1), 15)
+    t = Clock(today - OLD_WIDGET_AGE, 15)
     events = session_start(t)
     events += [user(t, "再発行の手数料は？", "reissue_fee", channel="widget")]
     events += bot(t, "utter_reissue_fee")
@@ -162,10 +165,10 @@ def conversations() -> Dict[str, List[Any]]:
     return convs
 
 
-def fill_store(db: Path) -> FastSQLTrackerStore:
-    """A SQLite tracker store holding :func:`conversations`."""
+def fill_store(db: Path, today: dt.date = TODAY) -> FastSQLTrackerStore:
+    """A SQLite tracker store holding :func:`conversations` (dated relative to ``today``)."""
     store = FastSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{db}", cache_size=0)
-    for sender, events in conversations().items():
+    for sender, events in conversations(today).items():
         tracker = DialogueStateTracker(sender, [])
         for event in events:
             tracker.update(event)
