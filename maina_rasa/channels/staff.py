@@ -12,12 +12,12 @@ otherwise none of these routes is registered and ``/admin/…`` is a plain 404.
 
 * ``GET /admin/report?days=7`` (1–366) the page (:mod:`maina.report.render`)
 * ``GET /admin/report.csv`` / ``/admin/report-daily.csv`` the CSV files
-* ``POST /admin/login`` (form field ``token``) → cookie, back to the report;
+* ``GET /admin/login`` the form; ``POST /admin/login`` (field ``token``) → cookie, to the report;
   ``POST /admin/logout`` clears it
 
 A request needs ``Authorization: Bearer <token>`` or the cookie the login form sets
 (an HMAC of the token, never the token; HttpOnly, SameSite=Strict, path /admin). Anything
-else gets 401 with the login form. The pages load nothing and run no script; their CSP
+else gets 401 with the login form (a browser without any credentials is sent to the form). The pages load nothing and run no script; their CSP
 allows only the inline style (by hash) and ``data:`` images.
 """
 from __future__ import annotations
@@ -195,6 +195,9 @@ class StaffPages(InputChannel):
         @pages.route("/admin/report", methods=["GET"], name="maina_admin_report")
         async def report_page(request: Request) -> HTTPResponse:
             if not self.authorized(request):
+                if "authorization" not in request.headers and "text/html" in request.headers.get("accept", ""):
+                    # a browser without credentials: to the login form
+                    return response.redirect("/admin/login", status=303, headers=self._headers())
                 return self._login()
             built = await self._report(request)
             if built is None:
@@ -224,6 +227,10 @@ class StaffPages(InputChannel):
 
         csv_route("/admin/report.csv", "maina_admin_csv", render.groups_csv, "maina-questions")
         csv_route("/admin/report-daily.csv", "maina_admin_daily_csv", render.daily_csv, "maina-daily")
+
+        @pages.route("/admin/login", methods=["GET"], name="maina_admin_login_form")
+        async def login_form(request: Request) -> HTTPResponse:
+            return self._login(status=200)
 
         @pages.route("/admin/login", methods=["POST"], name="maina_admin_login")
         async def login(request: Request) -> HTTPResponse:
