@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -165,9 +165,11 @@ def conversations(today: dt.date = TODAY) -> Dict[str, List[Any]]:
     return convs
 
 
-def fill_store(db: Path, today: dt.date = TODAY) -> FastSQLTrackerStore:
-    """A SQLite tracker store holding :func:`conversations` (dated relative to ``today``)."""
-    store = FastSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{db}", cache_size=0)
+def fill_store(db: Union[Path, str], today: dt.date = TODAY) -> FastSQLTrackerStore:
+    """A tracker store holding :func:`conversations` (dated relative to ``today``): a SQLite
+    file, or any SQLAlchemy URL (the cluster's PostgreSQL)."""
+    url = db if isinstance(db, str) else f"sqlite:///{db}"
+    store = FastSQLTrackerStore(domain=DOMAIN, host=url, cache_size=0)
     for sender, events in conversations(today).items():
         tracker = DialogueStateTracker(sender, [])
         for event in events:
