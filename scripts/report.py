@@ -3,6 +3,7 @@
 
     python scripts/report.py                 # last 7 days → results/report.html + CSV
     python scripts/report.py --days 30 --out results
+    python scripts/report.py --cluster       # the PostgreSQL of `make run-cluster`
 
 The tracker store is the one endpoints.yml names, with the same settings from the
 environment (scripts/defaults.env: SQLite run/tracker.db; the cluster's PostgreSQL when
@@ -46,6 +47,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--days", type=int, default=7, help="days up to today (default 7)")
     parser.add_argument("--out", default=str(ROOT / "results"), help="output folder")
+    parser.add_argument("--cluster", action="store_true",
+                        help="read the PostgreSQL of `make run-cluster` (scripts/cluster.py)")
     args = parser.parse_args(argv)
     if not 1 <= args.days <= 366:
         parser.error("--days must be 1..366")
@@ -54,7 +57,12 @@ def main(argv=None) -> int:
     from maina.report import build, charts, render, retention
     from maina.report.conversations import followup_intents
 
-    env = servers.settings()
+    overrides = {}
+    if args.cluster:
+        import cluster
+
+        overrides = cluster.Cluster.from_env().shared_env()
+    env = servers.settings(overrides)
     engine = tracker_engine(env)
     today = clock.today()
     start, end = build.period(today, args.days)
