@@ -95,6 +95,16 @@ def answerable_intents() -> frozenset:
                      if entry.get("group") not in feedback.NO_TOPIC_GROUPS)
 
 
+class _Dated:
+    """Something that happened at ``timestamp``, on ``day`` in Japan."""
+
+    timestamp: float
+
+    @property
+    def day(self) -> dt.date:
+        return day_of(self.timestamp)
+
+
 @dataclass
 class Answer:
     utter_action: Optional[str]
@@ -103,7 +113,7 @@ class Answer:
 
 
 @dataclass
-class Turn:
+class Turn(_Dated):
     timestamp: float
     channel: str
     text: str
@@ -117,16 +127,12 @@ class Turn:
     followup: bool = False
 
     @property
-    def day(self) -> dt.date:
-        return day_of(self.timestamp)
-
-    @property
     def topics(self) -> List[str]:
         return list(dict.fromkeys(a.topic for a in self.answers if a.topic))
 
 
 @dataclass
-class Feedback:
+class Feedback(_Dated):
     timestamp: float
     channel: str
     value: str
@@ -135,21 +141,13 @@ class Feedback:
     utter_action: Optional[str]
     turn: Optional[Turn]  # the turn whose answer was rated
 
-    @property
-    def day(self) -> dt.date:
-        return day_of(self.timestamp)
-
 
 @dataclass
-class CalculatorRun:
+class CalculatorRun(_Dated):
     timestamp: float
     channel: str
     outcome: str = "left"
     turns: int = 0
-
-    @property
-    def day(self) -> dt.date:
-        return day_of(self.timestamp)
 
 
 @dataclass

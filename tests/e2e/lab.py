@@ -334,13 +334,7 @@ class ManagedBot:
                         break
                 answers.append(received[start:])
         finally:
-            # client.disconnect() waits for the pending long-poll (up to 25 s): abort it
-            eio = client.eio
-            tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
-            await eio.disconnect(abort=True)
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await close_socketio(client)
         return sid, answers
 
     # -- LINE -----------------------------------------------------------------------------
@@ -390,6 +384,17 @@ class ManagedBot:
 
     def tracker_events(self, sender: Optional[str] = None) -> List[Dict[str, Any]]:
         return tracker_events(self.tracker_db, sender)
+
+
+async def close_socketio(client: Any) -> None:
+    """Disconnect a socket.io client at once: ``client.disconnect()`` waits for the pending
+    long-poll (up to 25 s), so the engine.io connection is aborted instead."""
+    eio = client.eio
+    tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
+    await eio.disconnect(abort=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def tracker_events(db: Path, sender: Optional[str] = None) -> List[Dict[str, Any]]:

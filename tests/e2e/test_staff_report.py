@@ -123,12 +123,7 @@ async def _socketio(url: str) -> Tuple[str, List[Dict[str, Any]], List[Any]]:
         for value in ("up", "down"):
             acks.append(await client.call("maina_feedback", {"ref": ref, "value": value}, timeout=10))
     finally:
-        eio = client.eio
-        tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
-        await eio.disconnect(abort=True)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await lab.close_socketio(client)
     return sid, received, acks
 
 
