@@ -499,7 +499,8 @@ def test_chat_asks_helpful_after_an_answer_and_gets_out_of_the_way(new_tab):
     expect(group).to_have_attribute("aria-label", "役に立った？")
     expect(box).to_be_focused()  # the next question can be typed at once
     assert tab.sent[0]["input_channel"] == "widget"
-    group.get_by_role("button", name="役に立った", exact=True).click()
+    expect(group.get_by_role("button", name="いいえ")).to_be_visible()
+    group.get_by_role("button", name="はい", exact=True).click()
     expect(widget.locator(".feedback-thanks")).to_have_text("教えてくれてありがとう！")
     assert rated and rated[0]["value"] == "up" and rated[0]["sender"] == tab.sent[0]["sender"]
     assert re.fullmatch(r"[0-9a-f]{16,32}", rated[0]["ref"])

@@ -25,7 +25,7 @@
       you: "あなた：", bot: "マイナちゃん：", log: "会話", choices: "返事をえらんでね",
       langButton: "English", langButtonLang: "en", langLabel: "Switch to English",
       welcome: "こんにちは！マイナちゃんだよ。マイナンバーカードのことを聞いてね。",
-      helpful: "役に立った？", helpfulYes: "役に立った", helpfulNo: "役に立たなかった",
+      helpful: "役に立った？", helpfulYes: "はい", helpfulNo: "いいえ",
       helpfulThanks: "教えてくれてありがとう！",
       error: function (c) {
         var city = c.city || {};
@@ -41,7 +41,7 @@
       you: "You: ", bot: "Maina-chan: ", log: "Conversation", choices: "Choose a reply",
       langButton: "日本語", langButtonLang: "ja", langLabel: "日本語に切り替える",
       welcome: "Hello! I'm Maina-chan. Ask me about the My Number Card.",
-      helpful: "Was this helpful?", helpfulYes: "Helpful", helpfulNo: "Not helpful",
+      helpful: "Was this helpful?", helpfulYes: "Yes", helpfulNo: "No",
       helpfulThanks: "Thank you for telling me!",
       error: function (c) {
         var city = c.city || {};
@@ -252,15 +252,16 @@
   };
 
   /**
-   * 「役に立った？」 👍/👎 under an answer (maina_rasa/feedback.py decides which answers ask).
+   * 「役に立った？」 はい/いいえ (👍/👎) under an answer (maina_rasa/feedback.py decides which answers ask).
    * Small, never focused by itself, gone with the next question: never in the way.
    */
   Conversation.prototype.addFeedback = function (ref) {
     var self = this, s = this.strings(), sender = this.sender, generation = this.generation;
     var group = el("div", { "class": "feedback", role: "group", "aria-label": s.helpful });
     group.appendChild(el("span", { "class": "feedback-q", "aria-hidden": "true" }, s.helpful));
-    [["up", "👍", s.helpfulYes], ["down", "👎", s.helpfulNo]].forEach(function (choice) {
-      var button = el("button", { type: "button", "class": "rate", "aria-label": choice[2], title: choice[2], "data-value": choice[0] }, choice[1]);
+    // Words, not 👍/👎: a kiosk or PC without an emoji font would show empty boxes.
+    [["up", s.helpfulYes], ["down", s.helpfulNo]].forEach(function (choice) {
+      var button = el("button", { type: "button", "class": "rate", "data-value": choice[0] }, choice[1]);
       button.addEventListener("click", function () {
         var buttons = group.querySelectorAll("button");
         for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
