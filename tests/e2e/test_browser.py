@@ -941,12 +941,9 @@ def test_report_page_renders_with_charts_no_errors_and_axe_clean(new_tab, reques
 
     import report_scenario
 
-    from concurrent.futures import ThreadPoolExecutor
-
     bot = request.getfixturevalue("bot")
-    with ThreadPoolExecutor(1) as pool:  # Playwright's loop runs in this thread
-        pool.submit(lambda: report_scenario.fill_store(
-            bot.run_dir / "tracker.db", dt.date.fromisoformat(TEST_TODAY)).engine.dispose()).result()
+    report_scenario.fill_store(bot.run_dir / "tracker.db",
+                               dt.date.fromisoformat(TEST_TODAY)).engine.dispose()
     console: List[str] = []
     tab.page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     _login_to_report(tab, ADMIN_TOKEN)  # CSP enforced in this tab

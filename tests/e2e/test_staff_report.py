@@ -139,7 +139,7 @@ def _line_reply(bot, event: Dict[str, Any], token: str, timeout: float = 30) -> 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for call in list(bot.line.replies):
-            if isinstance(call.json, dict) and call.json.get("replyToken") == token:
+            if isinstance(call.json, dict) and call.json.get("replyToken") == token and call.status:
                 assert call.status == 200, call.schema_errors
                 return call.json["messages"]
         time.sleep(0.1)

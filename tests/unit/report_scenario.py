@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
@@ -174,7 +175,9 @@ def fill_store(db: Union[Path, str], today: dt.date = TODAY) -> FastSQLTrackerSt
         tracker = DialogueStateTracker(sender, [])
         for event in events:
             tracker.update(event)
-        asyncio.run(store.save(tracker))
+        # in a thread of its own: the caller may be inside an event loop (Playwright's)
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, store.save(tracker)).result()
     return store
 
 
