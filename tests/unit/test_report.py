@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -188,3 +189,21 @@ def test_sessions_split_and_calculator_outcomes():
     assert [(f.value, f.turn.text if f.turn else None) for f in new.feedback] == [
         ("up", "2020年1月1日")]
     assert new.channel == old.channel == "line"
+
+
+def test_charts_use_a_japanese_font_or_fall_back_to_english(report, monkeypatch):
+    from maina.report import charts
+
+    font = charts.japanese_font()
+    if Path(charts.FONT_FILES[0]).exists():  # fonts-noto-cjk (CI installs it)
+        assert font and "CJK" in font
+    drawn, used = charts.draw_charts(report)
+    assert [c.key for c in drawn] == ["per_day", "outcomes", "topics", "feedback", "calculator"]
+    assert all(c.png_base64.startswith("iVBOR") and c.alt for c in drawn)  # PNG, with a text
+    assert used == font
+
+    monkeypatch.setattr(charts, "japanese_font", lambda: None)
+    drawn, used = charts.draw_charts(report)
+    page = render.render_html(report, sc.TODAY, charts=(drawn, used))
+    assert used is None and charts.INSTALL_HINT in page and "日本語フォントが見つからない" in page
+    assert len(drawn) == 5
