@@ -4,11 +4,11 @@ Plain Python, no Rasa imports. The Rasa side (:mod:`maina_rasa.feedback`) puts a
 a bot answer and stores the resident's 👍/👎 in the conversation.
 
 * **The answer's topic** (:func:`answer_topic`) is the ``topic`` key of the bot message's
-  metadata when the NLG set one (a topic group such as ``lost``); otherwise it is derived
-  from the answered response, ``utter_<intent>``, through the catalog in maina/topics.yml
-  (the intent's group; a few responses named differently are listed in
-  :data:`RESPONSE_INTENTS`). Greetings, thanks and other chitchat, the ask-back and the
-  out-of-scope answer have no topic.
+  metadata, which the NLG sets (maina_rasa/nlg.py, the topics of maina/conversation.yml such
+  as ``lost`` or ``konbini``). For a message stored without it, the same table gives the
+  topic of the answered response; an answer about the card that no conversation topic lists
+  (e.g. ``utter_card_faces``) gets its catalog group (maina/topics.yml, e.g. ``card``).
+  Greetings, thanks and other chitchat, the ask-backs and the out-of-scope answer have none.
 * **When to ask** (:func:`should_offer`): only after an answer with a topic, never on two
   bot messages in a row, and not again for a topic the resident already rated in this
   conversation. The widget, the kiosk and LINE remove the question as soon as the next
@@ -22,7 +22,7 @@ import re
 import secrets
 from typing import Any, Iterable, Mapping, Optional, Tuple
 
-from maina import topics
+from maina import conversation, topics
 
 VALUES = ("up", "down")
 # Key of the offer in a bot message's metadata (and in what the channels send to clients).
@@ -33,7 +33,7 @@ POSTBACK_PREFIX = "maina_feedback:"
 
 # Topics of answers that no one rates: greetings, thanks, who-are-you, help, out of scope.
 NO_TOPIC_GROUPS = frozenset({"chitchat"})
-# Responses whose name is not utter_<intent> but that answer a topic's question.
+# Responses whose name is not utter_<intent>, and the catalog intent whose label names them.
 RESPONSE_INTENTS = {"utter_lifecycle_result": "ask_my_expiry"}
 
 _REF = re.compile(r"^[0-9a-f]{16,32}$")
@@ -78,8 +78,11 @@ def answer_topic(metadata: Optional[Mapping[str, Any]]) -> Optional[str]:
     if isinstance(topic, str) and topic.strip():
         topic = topic.strip()
         return None if topic in NO_TOPIC_GROUPS else topic
-    intent = intent_of_response(metadata.get("utter_action"))
-    if intent is None:
+    utter = metadata.get("utter_action")
+    if isinstance(utter, str) and utter in conversation.tables().topic_of_response:
+        return conversation.tables().topic_of_response[utter]
+    intent = intent_of_response(utter)
+    if intent is None or conversation.is_followup(intent):
         return None
     group = topics.catalog()[intent].get("group")
     return None if not group or group in NO_TOPIC_GROUPS else str(group)

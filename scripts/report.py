@@ -55,7 +55,6 @@ def main(argv=None) -> int:
 
     from maina import clock
     from maina.report import build, charts, render, retention
-    from maina.report.conversations import followup_intents
 
     overrides = {}
     if args.cluster:
@@ -66,8 +65,7 @@ def main(argv=None) -> int:
     engine = tracker_engine(env)
     today = clock.today()
     start, end = build.period(today, args.days)
-    report = build.build_report(engine, start, end, followup_intents(),
-                                retention.retention_days(env))
+    report = build.build_report(engine, start, end, retention.retention_days(env))
     drawn = charts.draw_charts(report)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -169,20 +169,15 @@ def report_from_sessions(
 
 
 def build_report(
-    engine: sa.engine.Engine,
-    start: dt.date,
-    end: dt.date,
-    followup_intents: Iterable[str] = (),
-    retention_days: Optional[int] = None,
+    engine: sa.engine.Engine, start: dt.date, end: dt.date, retention_days: Optional[int] = None
 ) -> Report:
     """The report for start..end (inclusive, days in Japan) from the tracker store."""
-    followups = frozenset(followup_intents)
     sessions: List[Session] = []
     if store.has_events_table(engine):
         senders = store.senders_active_since(engine, day_start(start))
         with engine.connect() as connection:
             for sender_id, rows in store.events_of(connection, senders):
-                sessions.extend(sessions_of(sender_id, [event for _, event in rows], followups))
+                sessions.extend(sessions_of(sender_id, [event for _, event in rows]))
     kept = store.read_counts(engine, start, end)
     return report_from_sessions(sessions, start, end, kept, retention_days)
 

@@ -18,9 +18,10 @@ A *turn* is one resident message and the bot messages that followed it. Its ``ki
 ``other``        anything else (e.g. 「はい」 outside the calculator)
 ===============  =========================================================================
 
-A turn is a *follow-up* when the previous turn of the session left a topic in play and the
-resident then asked with a follow-up intent (``followup_intents``, from
-data/nlu/followup.yml when it exists) or got the ask-back. Feedback events
+A turn is a *follow-up* when the resident asked with a follow-up intent (「いくら？」,
+``followup_*``, :func:`maina.conversation.is_followup`), or got the ask-back while a topic
+was in play (the previous answer's topic). It *needed the ask-back* when its kind is
+``ask_back``. Feedback events
 (:data:`maina.feedback.EVENT_KEY`) are collected per session, and each calculator run is
 followed to its end (:data:`RUN_OUTCOMES`).
 """
@@ -28,10 +29,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
-from maina import feedback, topics
+from maina import conversation, feedback, topics
 from maina.clock import JST
 
 CALCULATOR_FORM = "lifecycle_form"
@@ -47,8 +47,6 @@ TURN_KINDS = ("answered", "calculator", "ask_back", "out_of_scope", "chitchat", 
 # cannot be computed (e.g. a status without a card); the action server did not answer;
 # the resident left while it was still asking; it was closed some other way.
 RUN_OUTCOMES = ("result", "stopped", "not_possible", "no_answer", "left", "interrupted")
-
-FOLLOWUP_NLU = Path(__file__).resolve().parents[2] / "data" / "nlu" / "followup.yml"
 
 # Channels shown in the report. Anything else a client names becomes "other": the name comes
 # from the client and must never carry an identifier into the report.
@@ -72,18 +70,6 @@ def day_of(timestamp: Optional[float]) -> dt.date:
     return dt.datetime.fromtimestamp(float(timestamp or 0), JST).date()
 
 
-def followup_intents(path: Path = FOLLOWUP_NLU) -> frozenset:
-    """The intents of data/nlu/followup.yml (follow-up aspects such as 「いくら？」), if any."""
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError:
-        return frozenset()
-    return frozenset(item["intent"] for item in data.get("nlu") or []
-                     if isinstance(item, dict) and isinstance(item.get("intent"), str))
-
-
 def chitchat_intents() -> frozenset:
     return frozenset(name for name, entry in topics.catalog().items()
                      if entry.get("group") in feedback.NO_TOPIC_GROUPS)
@@ -92,7 +78,8 @@ def chitchat_intents() -> frozenset:
 def answerable_intents() -> frozenset:
     """Catalog intents with a topic: what a group of unanswered questions may be closest to."""
     return frozenset(name for name, entry in topics.catalog().items()
-                     if entry.get("group") not in feedback.NO_TOPIC_GROUPS)
+                     if entry.get("group") not in feedback.NO_TOPIC_GROUPS
+                     and not conversation.is_followup(name))
 
 
 class _Dated:
@@ -194,9 +181,9 @@ def _ranking(parse_data: Mapping[str, Any]) -> List[Tuple[str, float]]:
     return out
 
 
-def _classify(turn: Turn, followup_intents: frozenset, chitchat: frozenset) -> None:
+def _classify(turn: Turn, chitchat: frozenset) -> None:
     utters = {a.utter_action for a in turn.answers}
-    followup_intent = turn.intent in followup_intents
+    followup_intent = conversation.is_followup(turn.intent)
     if turn.in_calculator:
         turn.kind = "calculator"
     elif turn.topics:
@@ -213,18 +200,11 @@ def _classify(turn: Turn, followup_intents: frozenset, chitchat: frozenset) -> N
         turn.kind = "no_answer"
     else:
         turn.kind = "other"
-    turn.followup = bool(turn.topic_in_play) and (
-        followup_intent or turn.kind == "ask_back"
-    )
+    turn.followup = followup_intent or (bool(turn.topic_in_play) and turn.kind == "ask_back")
 
 
-def read_session(
-    sender_id: str,
-    events: Sequence[Mapping[str, Any]],
-    followup_intents: Iterable[str] = (),
-) -> Session:
+def read_session(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Session:
     """Turns, feedback and calculator runs of one session's events."""
-    followups = frozenset(followup_intents)
     chitchat = chitchat_intents()
     session = Session(sender_id=sender_id, events=list(events))
     turn: Optional[Turn] = None
@@ -237,7 +217,7 @@ def read_session(
         nonlocal topic_in_play
         if turn is None:
             return
-        _classify(turn, followups, chitchat)
+        _classify(turn, chitchat)
         if turn.topics:
             topic_in_play = turn.topics[-1]
 
@@ -323,12 +303,7 @@ def read_session(
     return session
 
 
-def sessions_of(
-    sender_id: str,
-    events: Sequence[Mapping[str, Any]],
-    followup_intents: Iterable[str] = (),
-) -> Iterator[Session]:
+def sessions_of(sender_id: str, events: Sequence[Mapping[str, Any]]) -> Iterator[Session]:
     """Every session of one sender, read."""
-    followups = frozenset(followup_intents)
     for part in split_sessions(events):
-        yield read_session(sender_id, part, followups)
+        yield read_session(sender_id, part)

@@ -43,7 +43,7 @@ _env = jinja2.Environment(
 )
 
 GROUP_CSV_HEADER = ("種類", "件数", "住民の文（代表）", "ほかの言い方", "いちばん近いトピック",
-                    "intent", "topic", "最初の日", "最後の日")
+                    "intent", "topic", "学習例のファイル", "最初の日", "最後の日")
 DAILY_CSV_HEADER = ("日付", "チャネル", "会話", "質問", "答えた", "有効期限の計算", "聞き返した",
                     "対象外", "続きの質問", "続きの質問で聞き返した", "役に立った", "役に立たなかった")
 
@@ -100,7 +100,14 @@ def render_html(
         run_label=lambda k: labels.label(labels.RUN_OUTCOMES, k),
         topic_label=labels.topic_label,
         intent_label=lambda name: topics.label(name, "ja"),
+        nlu_file=nlu_file,
     )
+
+
+def nlu_file(intent: str) -> str:
+    """Where an intent's training examples are (docs/CONTENT.md: data/nlu/<group>.yml)."""
+    group = (topics.catalog().get(intent) or {}).get("group")
+    return f"data/nlu/{group}.yml" if group else "data/nlu/"
 
 
 def _cell(value: object) -> str:
@@ -121,7 +128,8 @@ def _group_rows(kind: str, groups: Iterable[Group]) -> Iterable[Tuple[object, ..
     for g in groups:
         yield (kind, g.count, g.text, " / ".join(t for t, _ in g.variants),
                topics.label(g.closest_intent, "ja") if g.closest_intent else labels.topic_label(g.topic or ""),
-               g.closest_intent, g.topic or "", g.first_day, g.last_day)
+               g.closest_intent, g.topic or "", nlu_file(g.closest_intent) if g.closest_intent else "",
+               g.first_day, g.last_day)
 
 
 def groups_csv(report: Report) -> str:
@@ -134,7 +142,7 @@ def groups_csv(report: Report) -> str:
         questions = " / ".join(
             g.text + (f"（{g.count}件）" if g.count > 1 else "") for g in rated.questions)
         rows.append(("役に立たなかった答え", rated.down, rated.label, questions, labels.topic_label(rated.topic),
-                     rated.utter_action, rated.topic, "", ""))
+                     rated.utter_action, rated.topic, "", "", ""))
     return _csv(GROUP_CSV_HEADER, rows)
 
 

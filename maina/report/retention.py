@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional
+from typing import Mapping, Optional
 
 import sqlalchemy as sa
 
@@ -61,12 +61,9 @@ class PurgeResult:
     counts: Optional[Counts] = None
 
 
-def purge(
-    engine: sa.engine.Engine, cutoff: float, followup_intents: Iterable[str] = ()
-) -> PurgeResult:
+def purge(engine: sa.engine.Engine, cutoff: float) -> PurgeResult:
     """Deletes sessions whose last event is before ``cutoff``; keeps their counts."""
     store.ensure_tables(engine)
-    followups = frozenset(followup_intents)
     result = PurgeResult(counts=Counts())
     with engine.connect() as connection:
         senders = store.senders_with_events_before(connection, cutoff)
@@ -80,7 +77,7 @@ def purge(
                 for part in split_sessions(events):
                     if max(float(e.get("timestamp") or 0) for e in part) >= cutoff:
                         break  # this session and every later one stay
-                    count_session(read_session(sender_id, part, followups), counts)
+                    count_session(read_session(sender_id, part), counts)
                     last_old_id = part[-1]["_row_id"]
                     result.sessions += 1
                 if last_old_id is not None:

@@ -37,7 +37,6 @@ from sanic.response import HTTPResponse
 
 from maina import clock
 from maina.report import build, render, retention
-from maina.report.conversations import followup_intents
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ def tracker_engine(app: Any) -> Optional[Any]:
 def purge_now(engine: Any) -> retention.PurgeResult:
     days = retention.retention_days()
     cutoff = retention.cutoff_timestamp(clock.today(), days)
-    return retention.purge(engine, cutoff, followup_intents())
+    return retention.purge(engine, cutoff)
 
 
 class StaffPages(InputChannel):
@@ -170,8 +169,7 @@ class StaffPages(InputChannel):
         loop = asyncio.get_running_loop()
         async with self._building:  # one report at a time: it reads the whole period
             report = await loop.run_in_executor(
-                None, lambda: build.build_report(engine, start, end, followup_intents(),
-                                                 retention.retention_days()))
+                None, lambda: build.build_report(engine, start, end, retention.retention_days()))
         return report, today, days
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -112,7 +112,7 @@ def conversations(today: dt.date = TODAY) -> Dict[str, List[Any]]:
     events += bot(t, "utter_ask_rephrase")
     events += [user(t, "/reissue_fee", "reissue_fee", 1.0, channel="widget")]
     events += bot(t, "utter_reissue_fee", REFS["reissue"])
-    events += [rating(t, REFS["reissue"], "up", "lost", "utter_reissue_fee")]
+    events += [rating(t, REFS["reissue"], "up", "reissue", "utter_reissue_fee")]
     convs["web-" + "a" * 32] = events
 
     # kiosk, yesterday: two ways of asking about parking (out of scope), a greeting
@@ -144,10 +144,12 @@ def conversations(today: dt.date = TODAY) -> Dict[str, List[Any]]:
     events += [rating(t, REFS["result"], "up", "validity", "utter_lifecycle_result")]
     convs[LINE_SENDER] = events
 
-    # REST, today: two low-confidence questions (one with a number that must not show), a
-    # stopped calculator run
+    # REST, today: a follow-up with no topic in play (its ask-back), two low-confidence
+    # questions (one with a number that must not show), a stopped calculator run
     t = Clock(today, 14)
     events = session_start(t)
+    events += [user(t, "いくら？", "followup_cost", 0.9, [("followup_cost", 0.9), ("reissue_fee", 0.05)])]
+    events += bot(t, "utter_followup_cost")
     events += [user(t, "ほげほげ 1234-5678-9012", "nlu_fallback", 0.1,
                     [("nlu_fallback", 0.1), ("card_what", 0.09), ("lost_card", 0.05)])]
     events += bot(t, "utter_ask_rephrase")
@@ -187,13 +189,14 @@ EXPECTED = {
     ("conversations", ""): {(YESTERDAY, "widget"): 1, (YESTERDAY, "kiosk"): 1,
                             (TODAY, "line"): 1, (TODAY, "rest"): 1},
     ("messages", ""): {(YESTERDAY, "widget"): 3, (YESTERDAY, "kiosk"): 3,
-                       (TODAY, "line"): 4, (TODAY, "rest"): 4},
+                       (TODAY, "line"): 4, (TODAY, "rest"): 5},
 }
-EXPECTED_OUTCOMES = {"answered": 2, "calculator": 5, "ask_back": 3, "out_of_scope": 3,
+EXPECTED_OUTCOMES = {"answered": 2, "calculator": 5, "ask_back": 4, "out_of_scope": 3,
                      "chitchat": 1, "no_answer": 0, "other": 0}
-EXPECTED_TOPICS = {"lost": 2, "validity": 1}
+EXPECTED_TOPICS = {"lost": 1, "reissue": 1, "validity": 1}
 EXPECTED_ANSWERS = {"utter_lost_card": 1, "utter_reissue_fee": 1, "utter_lifecycle_result": 1}
 EXPECTED_CALCULATOR = {"result": 1, "stopped": 1, "not_possible": 0, "no_answer": 0,
                        "left": 0, "interrupted": 0}
-EXPECTED_FEEDBACK = [("lost", 2, 1, 1), ("validity", 1, 1, 0)]  # topic, offered, 👍, 👎
-EXPECTED_UNANSWERED_TOPIC = {"reissue_fee": 1, "card_what": 1, "lost_card": 1, "contact_city": 3}
+# topic, offered, 👍, 👎
+EXPECTED_FEEDBACK = [("lost", 1, 0, 1), ("reissue", 1, 1, 0), ("validity", 1, 1, 0)]
+EXPECTED_UNANSWERED_TOPIC = {"reissue_fee": 2, "card_what": 1, "lost_card": 1, "contact_city": 3}

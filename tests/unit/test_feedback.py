@@ -41,8 +41,9 @@ def test_answer_topic_from_metadata_or_response_name():
     assert pure.answer_topic({"utter_action": "utter_lost_card"}) == "lost"
     assert pure.answer_topic({"utter_action": "utter_lost_card", "topic": "konbini"}) == "konbini"
     assert pure.answer_topic({"utter_action": "utter_lifecycle_result"}) == "validity"
+    assert pure.answer_topic({"utter_action": "utter_card_faces"}) == "card"  # no conversation topic
     for chitchat in ("utter_greet", "utter_thanks", "utter_ask_rephrase", "utter_out_of_scope",
-                     "utter_ask_birth_date", None):
+                     "utter_ask_birth_date", "utter_followup_cost", None):
         assert pure.answer_topic({"utter_action": chitchat}) is None, chitchat
     assert pure.answer_topic({"utter_action": "utter_greet", "topic": "chitchat"}) is None
 
@@ -85,7 +86,7 @@ def test_nlg_offer_follows_the_rules():
     assert offer({}, "utter_reissue_fee", _tracker(_answer("utter_lost_card", REF))) is None
     rated = _tracker(_answer("utter_lost_card", REF), AgentUttered(data={"maina_feedback": {
         "ref": REF, "value": "up", "topic": "lost"}}), _answer("utter_greet"))
-    assert offer({}, "utter_reissue_fee", rated) is None
+    assert offer({}, "utter_police_report", rated) is None  # lost again: rated already
     assert pure.is_ref(offer({}, "utter_pin_change", rated))
 
 

@@ -46,7 +46,7 @@ def test_counts_per_day_and_channel(report):
     assert report.channels == ["widget", "kiosk", "line", "rest"]
     per_day = {day: (by_channel, total) for day, by_channel, total in report.per_day("messages")}
     assert len(per_day) == 7 and per_day[START] == ({c: 0 for c in report.channels}, 0)
-    assert per_day[sc.YESTERDAY][1] == 6 and per_day[sc.TODAY][1] == 8
+    assert per_day[sc.YESTERDAY][1] == 6 and per_day[sc.TODAY][1] == 9
 
 
 def test_outcomes_topics_answers_calculator_feedback(report):
@@ -56,12 +56,20 @@ def test_outcomes_topics_answers_calculator_feedback(report):
     assert dict(report.calculator) == sc.EXPECTED_CALCULATOR
     assert report.feedback_by_topic == sc.EXPECTED_FEEDBACK
     assert dict(report.counts.by_key("unanswered_topic")) == sc.EXPECTED_UNANSWERED_TOPIC
-    assert dict(report.counts.by_key("followup")) == {"asked": 1, "ask_back": 1}
+    assert dict(report.counts.by_key("followup")) == {"asked": 2, "ask_back": 2}
     assert build.summary(report) == {
-        "conversations": 4, "messages": 14, "answered": 7, "unanswered": 6, "up": 2, "down": 1}
+        "conversations": 4, "messages": 15, "answered": 7, "unanswered": 7, "up": 2, "down": 1}
     answers = {utter: (label, topic, n) for utter, label, topic, n in build.top_answers(report)}
     assert answers["utter_lost_card"] == ("なくした・盗まれた", "lost", 1)
     assert answers["utter_lifecycle_result"] == ("有効期限を調べる", "validity", 1)
+    assert answers["utter_reissue_fee"] == ("再発行の手数料", "reissue", 1)
+
+
+def test_every_topic_has_a_label():
+    from maina import conversation
+    from maina.report import labels
+
+    assert set(conversation.tables().topics) <= set(labels.TOPICS)
 
 
 def test_unanswered_questions_grouped_with_closest_topic(report):
@@ -69,12 +77,13 @@ def test_unanswered_questions_grouped_with_closest_topic(report):
     assert parking.count == 3
     assert {parking.text, *(t for t, _ in parking.variants)} == {
         "駐車場ある?", "駐車場はありますか", "市役所の駐車場は無料ですか ［ID］"}
-    assert parking.closest_intent == "contact_city" and parking.topic == "lost"
+    assert parking.closest_intent == "contact_city" and parking.topic == "city"
     assert (parking.first_day, parking.last_day) == (sc.YESTERDAY, sc.TODAY)
     low = {g.text: (g.count, g.closest_intent) for g in report.low_confidence}
     assert low == {"ほげほげ ［マイナンバー削除］": (1, "card_what"), "ふがふが": (1, "lost_card")}
-    (followup,) = report.followups
-    assert (followup.text, followup.count, followup.topic) == ("いくら?", 1, "lost")
+    (followup,) = report.followups  # with a topic in play (lost) and without one
+    assert (followup.text, followup.count, followup.topic) == ("いくら?", 2, "lost")
+    assert followup.closest_intent == "reissue_fee"
     (down,) = report.thumbs_down
     assert (down.utter_action, down.label, down.topic, down.down, down.up) == (
         "utter_lost_card", "なくした・盗まれた", "lost", 1, 0)
@@ -88,7 +97,7 @@ def test_html_and_csv_show_every_figure_and_no_identifier(report):
         assert sc.LINE_USER not in text and "line:" not in text
         assert not re.search(r"\d{4}\D{0,3}\d{4}\D{0,3}\d{4}", text.replace("data:image/png;base64,", ""))
     for fragment in ("2026年11月24日（火）", "駐車場ある?", "ほげほげ ［マイナンバー削除］",
-                     "なくした・盗まれた", "contact_city", "いくら?"):
+                     "なくした・盗まれた", "contact_city", "いくら?", "data/nlu/lost.yml"):
         assert fragment in page
     assert page.count("<img ") >= 4 and 'alt="' in page
     rows = list(csv.reader(io.StringIO(groups.lstrip("\ufeff"))))
@@ -96,6 +105,7 @@ def test_html_and_csv_show_every_figure_and_no_identifier(report):
     by_kind = {(r[0], r[2]): r for r in rows[1:]}
     assert by_kind[("対象外", "駐車場ある?")][1] == "3"
     assert by_kind[("対象外", "駐車場ある?")][5] == "contact_city"
+    assert by_kind[("対象外", "駐車場ある?")][7] == "data/nlu/lost.yml"
     assert by_kind[("役に立たなかった答え", "なくした・盗まれた")][1] == "1"
     assert by_kind[("続きの質問で聞き返した", "いくら?")][6] == "lost"
     assert groups.startswith("\ufeff")
@@ -103,6 +113,8 @@ def test_html_and_csv_show_every_figure_and_no_identifier(report):
     assert len(days) == 1 + 7 * 4
     widget_yesterday = next(r for r in days if r[0] == "2026-11-24" and r[1] == "ホームページ")
     assert widget_yesterday[2:] == ["1", "3", "2", "0", "1", "0", "1", "1", "1", "1"]
+    rest_today = next(r for r in days if r[0] == "2026-11-25" and r[1] == "REST（その他の画面）")
+    assert rest_today[2:] == ["1", "5", "0", "2", "3", "0", "1", "1", "0", "0"]
 
 
 def test_csv_cells_never_start_a_formula():
@@ -118,6 +130,7 @@ def test_retention_deletes_old_keeps_recent_and_counts(store):
 
     result = retention.purge(engine, cutoff)
     assert (result.sessions, result.events) == (2, 11 + 8)
+    assert retention.purge(engine, cutoff).sessions == 0
     db = sqlite3.connect(engine.url.database)
     senders = {s for (s,) in db.execute("SELECT DISTINCT sender_id FROM events")}
     assert sc.OLD_WIDGET not in senders and sc.LINE_SENDER in senders
@@ -135,8 +148,7 @@ def test_retention_deletes_old_keeps_recent_and_counts(store):
     assert len(before.out_of_scope[0].variants) + 1 == 4  # 駐車場は？ (August) had text …
     assert {after.out_of_scope[0].text, *(t for t, _ in after.out_of_scope[0].variants)} == {
         "駐車場ある?", "駐車場はありますか", "市役所の駐車場は無料ですか ［ID］"}  # … not now
-    assert retention.purge(engine, cutoff).sessions == 0  # nothing left to delete
-    assert read_counts(engine) == kept  # and nothing counted twice
+    assert read_counts(engine) == kept  # a second run deleted and counted nothing
 
 
 def test_retention_days_setting(caplog):
