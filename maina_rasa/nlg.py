@@ -71,6 +71,12 @@ def conversation_state(tracker: DialogueStateTracker) -> ConversationState:
     return ConversationState(first_in_turn=first_in_turn)
 
 
+def _later_part(latest: Any) -> bool:
+    """The second (third) question of a message the channel split: no second opening."""
+    metadata = getattr(latest, "metadata", None) or {}
+    return isinstance(metadata, dict) and bool(metadata.get("part"))
+
+
 class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     """Rasa's templated NLG plus facts as template variables (slots and kwargs still win)."""
 
@@ -111,7 +117,7 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             latest.text if latest else None,
             state.topic,
             state.situations,
-            opening_allowed=state.first_in_turn,
+            opening_allowed=state.first_in_turn and not _later_part(latest),
             ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking
                      if r.get("name") != NLU_FALLBACK],
         )

@@ -229,6 +229,29 @@ class PreparedMessage:
         return ()
 
 
+class SaysOnceMixin:
+    """An output channel (one per incoming message) that sends each bot text once: when a
+    message with two questions gets the same answer for both, the resident reads it once."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        said = self.__dict__.setdefault("_maina_said", set())
+        text = message.get("text")
+        if text and text in said:
+            return
+        if text:
+            said.add(text)
+        await super().send_response(recipient_id, message)  # type: ignore[misc]
+
+
+def part_metadata(metadata: Optional[Dict[str, Any]], index: int, count: int
+                  ) -> Optional[Dict[str, Any]]:
+    """The metadata of part ``index`` (1-based) of a message split into ``count`` questions:
+    later parts say so (``part``), so an opening line is said once per message."""
+    if count < 2 or index < 2:
+        return metadata
+    return {**(metadata or {}), "part": index}
+
+
 def apology_text(language: str = DEFAULT_LANGUAGE) -> str:
     """Sorry + the city office and its phone number (from facts)."""
     try:

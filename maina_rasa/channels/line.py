@@ -102,7 +102,7 @@ def _setting(credentials: Mapping[str, Any], env: str, key: str) -> Optional[Any
     return value
 
 
-class LineOutput(feedback.FeedbackOutputMixin, CollectingOutputChannel):
+class LineOutput(common.SaysOnceMixin, feedback.FeedbackOutputMixin, CollectingOutputChannel):
     """Collects one turn's bot messages; the input channel sends them in one call.
 
     Unlike ``CollectingOutputChannel`` a text is kept whole (not split at blank
@@ -428,10 +428,12 @@ class LineInput(InputChannel):
         metadata["line"] = {"event_type": event_type, "source_type": source_type}
         collector = LineOutput()
         try:
-            for part in prepared.parts:  # two questions in one message: one turn each
+            parts = prepared.parts  # two questions in one message: one turn each
+            for index, part in enumerate(parts, 1):
                 await on_new_message(
                     UserMessage(
-                        part, collector, sender_id, input_channel=self.name(), metadata=metadata
+                        part, collector, sender_id, input_channel=self.name(),
+                        metadata=common.part_metadata(metadata, index, len(parts)),
                     )
                 )
         except Exception as error:
