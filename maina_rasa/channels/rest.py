@@ -206,7 +206,10 @@ class GuardedRestInput(RestInput):
         try:
             await on_new_message(self._user_message(prepared, valid, output))
         except asyncio.CancelledError:
+            # Sanic cancels the handler (request timeout, client gone, shutdown): log it and
+            # let the cancellation go on — swallowing it would keep a cancelled task running.
             logger.error("rest.message.received.timeout sender_len=%d", len(valid.sender_id))
+            raise
         except Exception:  # noqa: BLE001 - the user gets the apology instead of a 500
             logger.exception("rest.message.received.failure")
 
