@@ -22,7 +22,10 @@ What happens to a webhook call:
 4. LINE gets 200 right away; each event runs in a background task that is kept
    referenced (as Rasa's Slack channel does), events of one chat one after the
    other. An event whose ``webhookEventId`` was already seen (a redelivery) is
-   skipped.
+   skipped — across servers: when Rasa's lock store is Redis (the cluster), the ids live
+   there (``SET NX`` with a one-day expiry), so a redelivery that lands on the other
+   server is skipped too; with the in-memory lock store (one server) they stay in the
+   process (:func:`event_ids_for`).
 5. Text messages and postback data go through
    :func:`maina_rasa.channels.common.prepare_user_message` (My Numbers masked,
    control characters removed, length cut) *before* the ``UserMessage`` is
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -48,6 +52,7 @@ from collections import OrderedDict
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional, Set, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.lock_store import LockStore, RedisLockStore
 from sanic import Blueprint, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
@@ -72,6 +77,10 @@ ENV_USE_PUSH_FALLBACK = "LINE_USE_PUSH_FALLBACK"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_API_TIMEOUT = 10.0
 DEDUP_CAPACITY = 4096
+# How long a webhookEventId is remembered in Redis: LINE redelivers within this time, and a
+# reply token is long expired by then. Keys are ~60 bytes each.
+DEDUP_TTL_SECONDS = 24 * 60 * 60
+DEDUP_KEY_PREFIX = "line_event:"
 
 FOLLOW_PAYLOAD = "/greet"
 # Reply to stickers, images, audio, ... in a 1:1 chat.
@@ -118,25 +127,66 @@ class LineOutput(CollectingOutputChannel):
             await self._persist_message(self._message(recipient_id, text=text.strip()))
 
 
-class _RecentIds:
-    """A bounded set of recently seen ids (oldest forgotten first)."""
+class EventIds:
+    """Remembers ``webhookEventId``s: :meth:`first_time` is True once per id."""
 
-    def __init__(self, capacity: int) -> None:
+    async def first_time(self, event_id: str) -> bool:
+        raise NotImplementedError
+
+
+class LocalEventIds(EventIds):
+    """The ids of this process: a bounded set (oldest forgotten first)."""
+
+    def __init__(self, capacity: int = DEDUP_CAPACITY) -> None:
         self.capacity = capacity
         self._ids: "OrderedDict[str, None]" = OrderedDict()
 
-    def add(self, item: str) -> bool:
-        """Adds ``item``; False if it was already there."""
-        if item in self._ids:
-            self._ids.move_to_end(item)
+    async def first_time(self, event_id: str) -> bool:
+        if event_id in self._ids:
+            self._ids.move_to_end(event_id)
             return False
-        self._ids[item] = None
+        self._ids[event_id] = None
         while len(self._ids) > self.capacity:
             self._ids.popitem(last=False)
         return True
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+class RedisEventIds(EventIds):
+    """The ids shared by every server of the cluster, in the lock store's Redis.
+
+    ``SET key 1 NX EX ttl`` is atomic, so of two servers that get the same event at the
+    same moment exactly one sees it first. If Redis cannot be reached the event is
+    processed (a possible double answer is better than none; the turn then needs the same
+    Redis for its lock anyway).
+    """
+
+    def __init__(self, redis_client: Any, key_prefix: str = "",
+                 ttl_seconds: int = DEDUP_TTL_SECONDS) -> None:
+        self.redis = redis_client
+        self.key_prefix = key_prefix + DEDUP_KEY_PREFIX
+        self.ttl_seconds = ttl_seconds
+
+    async def first_time(self, event_id: str) -> bool:
+        set_once = functools.partial(
+            self.redis.set, self.key_prefix + event_id, b"1", nx=True, ex=self.ttl_seconds
+        )
+        try:
+            # redis-py is blocking (as Rasa's RedisLockStore): keep the event loop free
+            return bool(await asyncio.get_running_loop().run_in_executor(None, set_once))
+        except Exception as error:  # noqa: BLE001 - redis errors and OSError alike
+            logger.warning("LINE event id check failed (%s): processing the event",
+                           type(error).__name__)
+            return True
+
+
+def event_ids_for(lock_store: Optional[LockStore]) -> Optional[EventIds]:
+    """Shared ids in the lock store's Redis if it is one, else None (stay in-process)."""
+    if isinstance(lock_store, RedisLockStore):
+        return RedisEventIds(lock_store.red, lock_store.key_prefix)
+    return None
 
 
 class _PerKeySerializer:
@@ -195,6 +245,7 @@ class LineInput(InputChannel):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         api_timeout: float = DEFAULT_API_TIMEOUT,
         api_client: Optional[LineApiClient] = None,
+        event_ids: Optional[EventIds] = None,
     ) -> None:
         self.channel_secret = channel_secret or ""
         self.access_token = access_token or ""
@@ -205,7 +256,8 @@ class LineInput(InputChannel):
             self.access_token, self.api_base_url, timeout=api_timeout
         )
         self._background_tasks: Set[asyncio.Task] = set()
-        self._seen_event_ids = _RecentIds(DEDUP_CAPACITY)
+        # None: decided at the first webhook, from the lock store of the agent serving it
+        self._event_ids: Optional[EventIds] = event_ids
         self._serializer = _PerKeySerializer()
         if not self.is_configured:
             logger.warning(
@@ -299,6 +351,9 @@ class LineInput(InputChannel):
         events = self._events_of(payload)
         if events is None:
             return response.text("not a LINE webhook body", status=400)
+        if self._event_ids is None:
+            agent = getattr(request.app.ctx, "agent", None)
+            self._event_ids = event_ids_for(getattr(agent, "lock_store", None)) or LocalEventIds()
         for event in events:
             self._schedule(event, on_new_message)
         return response.text("OK")
@@ -308,15 +363,6 @@ class LineInput(InputChannel):
     def _schedule(
         self, event: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
-        event_id = event.get("webhookEventId")
-        if isinstance(event_id, str) and event_id:
-            if not self._seen_event_ids.add(event_id):
-                context = event.get("deliveryContext")
-                logger.info(
-                    "LINE event skipped: already processed (redelivery=%s)",
-                    isinstance(context, dict) and bool(context.get("isRedelivery")),
-                )
-                return
         # Keep a reference: the event loop holds tasks only weakly.
         task = asyncio.create_task(self._process_event(event, on_new_message))
         self._background_tasks.add(task)
@@ -385,6 +431,9 @@ class LineInput(InputChannel):
             if not isinstance(reply_token, str) or reply_token in DUMMY_REPLY_TOKENS:
                 reply_token = None
             async with self._serializer.hold(sender_id):
+                # checked in the chat's turn: an await here cannot reorder its events
+                if not await self._first_delivery(event):
+                    return
                 if kind == "hint":
                     await self._deliver(reply_token, push_to, [{"text": NON_TEXT_HINT}])
                     return
@@ -398,6 +447,22 @@ class LineInput(InputChannel):
                 event_type,
                 type(error).__name__,
             )
+
+    async def _first_delivery(self, event: Dict[str, Any]) -> bool:
+        """False if this ``webhookEventId`` was already processed (here or on another server)."""
+        event_id = event.get("webhookEventId")
+        if not isinstance(event_id, str) or not event_id:
+            return True
+        event_ids = self._event_ids or LocalEventIds()
+        self._event_ids = event_ids
+        if await event_ids.first_time(event_id):
+            return True
+        context = event.get("deliveryContext")
+        logger.info(
+            "LINE event skipped: already processed (redelivery=%s)",
+            isinstance(context, dict) and bool(context.get("isRedelivery")),
+        )
+        return False
 
     async def _run_turn(
         self,

@@ -12,7 +12,10 @@ import contextlib
 import importlib.util
 import json
 import logging
+import os
+import shutil
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -42,6 +45,9 @@ from maina_rasa.channels.line import (  # noqa: E402
     NON_TEXT_HINT,
     LineInput,
     LineOutput,
+    LocalEventIds,
+    RedisEventIds,
+    event_ids_for,
 )
 from maina_rasa.line_api import (  # noqa: E402
     MAX_LABEL,
@@ -194,13 +200,17 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def serve_channel(channel: LineInput, handler: Callable[[UserMessage], Awaitable[Any]]):
-    """A Sanic app on a free localhost port with ``channel`` mounted like Rasa does."""
+async def serve_channel(channel: LineInput, handler: Callable[[UserMessage], Awaitable[Any]],
+                        agent: Any = None):
+    """A Sanic app on a free localhost port with ``channel`` mounted like Rasa does
+    (``agent`` becomes ``app.ctx.agent``, as rasa.core.run sets it)."""
     # As sanic-testing does: lets several apps start in one process (Sanic's
     # TouchUp otherwise rewrites its own already rewritten methods).
     Sanic.test_mode = True
     app = Sanic("line_test_" + uuid.uuid4().hex[:10])
     app.config.MOTD = False
+    if agent is not None:
+        app.ctx.agent = agent
     app.blueprint(channel.blueprint(handler), url_prefix="/webhooks/line")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -214,12 +224,12 @@ async def serve_channel(channel: LineInput, handler: Callable[[UserMessage], Awa
 
 
 @contextlib.asynccontextmanager
-async def harness(rasa: Optional[FakeRasa] = None, **channel_kwargs: Any):
+async def harness(rasa: Optional[FakeRasa] = None, agent: Any = None, **channel_kwargs: Any):
     rasa = rasa or FakeRasa()
     async with FakeLineServer(token=TOKEN) as line:
         channel = LineInput(SECRET, TOKEN, api_base_url=line.base_url, **channel_kwargs)
         channel.client.backoff = 0.01
-        async with serve_channel(channel, rasa) as url:
+        async with serve_channel(channel, rasa, agent) as url:
             async with aiohttp.ClientSession() as http:
                 yield Harness(line, channel, rasa, http, url)
 
@@ -571,6 +581,108 @@ def test_redelivered_event_is_processed_once():
             assert await h.post(webhook_body(again, again)) == 200
             assert len(h.rasa.received) == 1
             assert len(h.line.replies) == 1
+
+    run(scenario())
+
+
+@pytest.fixture()
+def redis_server():
+    """A private redis-server on a free port (no disk), as the cluster runs it."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server missing (scripts/install_cluster_deps.sh installs it)")
+        pytest.skip("redis-server not installed (scripts/install_cluster_deps.sh)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            assert time.monotonic() < deadline and process.poll() is None, "redis did not start"
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_redelivery_to_the_other_server_is_skipped_with_a_shared_redis(redis_server):
+    """Two Rasa servers (two apps, two channels) whose lock store is one Redis: an event
+    LINE delivers to one and redelivers to the other is answered once."""
+    from types import SimpleNamespace
+
+    from maina_rasa.lock_store import AtomicRedisLockStore
+
+    def agent() -> Any:
+        return SimpleNamespace(lock_store=AtomicRedisLockStore(host="127.0.0.1", port=redis_server))
+
+    async def scenario():
+        rasa = FakeRasa()
+        async with harness(rasa, agent=agent()) as first, harness(rasa, agent=agent()) as second:
+            event = text_event("こんにちは")
+            assert await first.post(webhook_body(event)) == 200
+            again = dict(event, deliveryContext={"isRedelivery": True})
+            assert await second.post(webhook_body(again)) == 200
+            assert len(rasa.received) == 1
+            assert len(first.line.replies) + len(second.line.replies) == 1
+            assert isinstance(second.channel._event_ids, RedisEventIds)
+            # the same event at the same moment on both servers: still answered once
+            both = text_event("同時に届いた")
+            await asyncio.gather(first.post(webhook_body(both)), second.post(webhook_body(both)))
+            assert [m.text for m in rasa.received].count("同時に届いた") == 1
+
+    run(scenario())
+
+
+def test_single_server_keeps_event_ids_in_process():
+    from types import SimpleNamespace
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    assert event_ids_for(InMemoryLockStore()) is None
+    assert event_ids_for(None) is None
+
+    async def scenario():
+        async with harness(agent=SimpleNamespace(lock_store=InMemoryLockStore())) as h:
+            event = text_event("こんにちは")
+            assert await h.post(webhook_body(event)) == 200
+            assert await h.post(webhook_body(event)) == 200
+            assert isinstance(h.channel._event_ids, LocalEventIds)
+            assert len(h.rasa.received) == 1
+
+    run(scenario())
+
+
+def test_unreachable_redis_processes_the_event_rather_than_drop_it(caplog):
+    class DownRedis:
+        def set(self, *args: Any, **kwargs: Any) -> None:
+            raise ConnectionError("redis down")
+
+    async def scenario():
+        async with harness(event_ids=RedisEventIds(DownRedis())) as h:
+            assert await h.post(webhook_body(text_event("こんにちは"))) == 200
+            assert len(h.rasa.received) == 1
+
+    with caplog.at_level(logging.WARNING):
+        run(scenario())
+    assert "LINE event id check failed (ConnectionError)" in caplog.text
+
+
+def test_local_event_ids_forget_the_oldest():
+    async def scenario():
+        ids = LocalEventIds(capacity=2)
+        assert await ids.first_time("a") and await ids.first_time("b")
+        assert not await ids.first_time("a")
+        assert await ids.first_time("c")  # forgets b, the least recently seen
+        assert await ids.first_time("b")
+        assert len(ids) == 2
 
     run(scenario())
 
