@@ -62,7 +62,8 @@ def wait_until_up(url: str, seconds: float, proc: Optional[subprocess.Popen] = N
 def start_action_server(env: Dict[str, str], run_dir: Path) -> subprocess.Popen:
     log = open(run_dir / f"actions-{env['MAINA_ACTION_PORT']}.log", "ab")
     return subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+        # `rasa run actions` after the start-up checks (facts file; maina_rasa/startup.py)
+        [str(VENV_BIN / "python"), "-m", "maina_rasa.action_server", "--actions", "actions",
          "--port", env["MAINA_ACTION_PORT"]],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )

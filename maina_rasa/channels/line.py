@@ -58,6 +58,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from maina_rasa import startup
 from maina_rasa.channels import common
 from maina_rasa.line_api import (
     API_BASE_URL,
@@ -222,6 +223,7 @@ class LineInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "LineInput":
+        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
         creds: Mapping[str, Any] = credentials or {}
         max_body = creds.get("max_body_bytes")
         timeout = creds.get("api_timeout")

@@ -45,6 +45,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from maina_rasa import startup
 from maina_rasa.channels.common import (
     MAX_SENDER_ID_LENGTH,
     PreparedMessage,
@@ -102,6 +103,7 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
         credentials = credentials or {}
         return cls(
             max_body_bytes=int(credentials.get("max_body_bytes") or MAX_BODY_BYTES),

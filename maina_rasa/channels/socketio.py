@@ -30,6 +30,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from maina_rasa import startup
 from maina_rasa.channels.common import is_valid_sender_id, prepare_user_message
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,11 @@ class GuardedSocketIOInput(SocketIOInput):
     @classmethod
     def name(cls) -> Text:
         return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedSocketIOInput":
+        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
+        return super().from_credentials(credentials)
 
     def _sender_id(self, sid: Text, data: Dict[str, Any]) -> Optional[Text]:
         if not self.session_persistence:

@@ -32,6 +32,8 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from maina_rasa import startup
+
 try:  # Rasa's `--cors` (sanic-cors) must not add a second Access-Control-Allow-Origin
     from sanic_cors.core import SANIC_CORS_EVALUATED
 except ImportError:  # pragma: no cover
@@ -141,6 +143,7 @@ class WebPages(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebPages":
+        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
         credentials = credentials or {}
         return cls(
             bot_url=credentials.get("bot_url"),
