@@ -383,6 +383,8 @@ def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
         "MAINA_TODAY": TODAY,
         # the HTTP API (for /model/parse) only when the accuracy is taken from the server
         "MAINA_API_TOKEN": "bench-token" if api_examples else "",
+        # stock Rasa's code: without the project's speed-ups (maina_rasa/patches.py)
+        "MAINA_SPEEDUPS": "1" if name == "project" else "0",
     })
     result: Dict[str, Any] = {"port": spec["rasa_port"]}
     actions = servers.start_action_server(env, run_dir)
@@ -564,7 +566,8 @@ Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b
   regression, rules), stock = bench/stock_config.yml (Rasa's default recipe with SpacyNLP on
   ja_ginza, DIET/ResponseSelector/TED); same domain.yml, data/, channels and endpoints, except
   the tracker store: stock gets Rasa's own `SQL` store, the project its
-  maina_rasa/tracker_store.py (same database, same rows).
+  maina_rasa/tracker_store.py (same database, same rows), and the speed-ups to Rasa's code
+  (maina_rasa/patches.py) run for the project only (`MAINA_SPEEDUPS=0` for stock).
 * Memory is VmRSS of the `rasa run` process tree; the action server is listed separately.
 * Latency is client-side (Locust, bench/locustfile.py) through POST /webhooks/rest/webhook;
   requests/s counts successful answers only (status 200, non-empty list).

@@ -11,12 +11,15 @@ other channels) return at once; no turn ever re-reads or re-checks anything.
 deploy/ start) runs :func:`prepare_action_server` and then rasa_sdk with the same arguments
 as ``rasa run actions``.
 
-The checks:
+The checks, in this order:
 
+* (Rasa only) the installed Rasa is the pinned one (:func:`maina_rasa.patches.check_rasa_version`);
 * facts/facts.yml against its schema (:mod:`maina.facts_schema`): types, source and as_of
   on every fact, facts that must agree — every problem with its line and what to write;
 * (Rasa only) every ``{placeholder}`` of the responses, the channel texts and the web
-  pages' config is a fact, a slot or a value an action passes (:mod:`maina.placeholders`).
+  pages' config is a fact, a slot or a value an action passes (:mod:`maina.placeholders`);
+
+and then (Rasa only) the changes to Rasa's code are installed (:func:`maina_rasa.patches.apply`).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from typing import Dict, List
 from rasa.shared.exceptions import RasaException
 
 from maina import facts, placeholders
+from maina_rasa import patches
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +70,10 @@ def prepare_rasa() -> None:
     """Checks for a Rasa server of the project; once per process. Raises StartupError."""
     if _done.get("rasa"):
         return
+    try:
+        patches.check_rasa_version()
+    except patches.RasaVersionError as error:
+        raise StartupError(str(error)) from None
     known = _facts()
     problems = content_problems(known)
     if problems:
@@ -73,6 +81,7 @@ def prepare_rasa() -> None:
             f"{len(problems)} placeholder(s) would reach residents unfilled; the bot does not "
             "start until they are fixed:\n" + "\n".join(f"  {p}" for p in problems)
         )
+    patches.apply()
     _done["rasa"] = True
     logger.info("startup.checked facts=%d", len(known))
 
