@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The speed changes of issue 6 must not change answers: ask the same conversations twice.
 
-    .venv/bin/python bench/check_answers.py [--model models/maina.tar.gz] [--limit N]
+    .venv/bin/python -m bench.check_answers [--model models/maina.tar.gz] [--limit N]
 
 Serves the same model twice through the REST channel, one conversation at a time (10
 questions each, the order of bench/questions.txt followed by the dev questions, so the
@@ -27,11 +27,10 @@ import time
 from pathlib import Path
 from typing import List
 
+from bench import run_bench
+from maina_ops import servers
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "bench"))
-import run_bench  # noqa: E402
-import servers  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.tsv"
 

@@ -33,12 +33,14 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 import aiohttp
+from aiohttp_retry import ExponentialRetry, RetryClient
 
 logger = logging.getLogger(__name__)
 
@@ -380,6 +382,27 @@ def default_data_api_base(api_base_url: str) -> str:
     return api_base_url.rstrip("/")
 
 
+class _Backoff(ExponentialRetry):
+    """Waits ``backoff``, 2×, 4× … between attempts, or a server's ``Retry-After`` (≤ 10 s);
+    counts the retries it allowed."""
+
+    def __init__(self, attempts: int, backoff: float, statuses: Sequence[int],
+                 exceptions: Tuple[Type[Exception], ...]) -> None:
+        super().__init__(attempts=attempts, start_timeout=backoff, factor=2.0,
+                         statuses=set(statuses), exceptions=set(exceptions),
+                         retry_all_server_errors=False)
+        self.retries = 0
+
+    def get_timeout(self, attempt: int, response: Optional[aiohttp.ClientResponse] = None) -> float:
+        self.retries += 1
+        if response is not None:
+            retry_after = response.headers.get("Retry-After", "")
+            response.release()  # aiohttp-retry drops it: give the connection back
+            if retry_after.isdigit():
+                return min(float(retry_after), 10.0)
+        return self._start_timeout * self._factor ** (attempt - 1)
+
+
 class LineApiClient:
     """Minimal async client for the Messaging API calls this project uses.
 
@@ -417,27 +440,6 @@ class LineApiClient:
         headers.update(extra or {})
         return headers
 
-    async def _send_once(
-        self,
-        session: aiohttp.ClientSession,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        json_body: Any,
-        data: Optional[bytes],
-    ) -> Tuple[int, Any, str, Mapping[str, str]]:
-        async with session.request(
-            method, url, json=json_body, data=data, headers=headers, timeout=self.timeout
-        ) as response:
-            raw = await response.read()
-            body: Any = None
-            if raw:
-                try:
-                    body = await response.json(content_type=None)
-                except (ValueError, UnicodeDecodeError):
-                    body = None
-            return response.status, body, response.headers.get("x-line-request-id", ""), response.headers
-
     async def request(
         self,
         method: str,
@@ -451,59 +453,49 @@ class LineApiClient:
         retry_timeouts: bool = False,
         ok_statuses: Sequence[int] = (200,),
     ) -> ApiResult:
-        """One API call with up to ``max_retries`` retries.
+        """One API call with up to ``max_retries`` retries (aiohttp-retry).
 
         Connection failures (nothing was sent) and ``retry_statuses`` are
-        retried; timeouts only with ``retry_timeouts`` (for idempotent calls).
+        retried; timeouts and broken connections only with ``retry_timeouts``
+        (for idempotent calls: a non-idempotent one may have reached LINE).
         """
         url = (base_url or self.api_base_url) + path
-        all_headers = self._headers(headers)
-        result = ApiResult(ok=False)
+        retried: Tuple[Type[Exception], ...] = (aiohttp.ClientConnectorError,)
+        if retry_timeouts:
+            retried += (asyncio.TimeoutError, aiohttp.ClientError)
+        backoff = _Backoff(self.max_retries + 1, self.backoff, retry_statuses, retried)
         own_session = self._session is None
         session = self._session or aiohttp.ClientSession()
         try:
-            for attempt in range(self.max_retries + 1):
-                result.attempts = attempt + 1
-                retry = False
-                delay = self.backoff * (2 ** attempt)
-                try:
-                    status, body, request_id, response_headers = await self._send_once(
-                        session, method, url, all_headers, json_body, data
-                    )
-                except (aiohttp.ClientConnectorError, aiohttp.ClientOSError) as error:
-                    # ClientConnectorError: the connection never opened.
-                    result = ApiResult(
-                        ok=False, error=type(error).__name__, attempts=attempt + 1,
-                        ambiguous=not isinstance(error, aiohttp.ClientConnectorError),
-                    )
-                    retry = isinstance(error, aiohttp.ClientConnectorError) or retry_timeouts
-                except asyncio.TimeoutError:
-                    result = ApiResult(
-                        ok=False, error="timeout", ambiguous=True, attempts=attempt + 1
-                    )
-                    retry = retry_timeouts
-                except aiohttp.ClientError as error:
-                    result = ApiResult(
-                        ok=False, error=type(error).__name__, ambiguous=True,
-                        attempts=attempt + 1,
-                    )
-                    retry = retry_timeouts
-                else:
-                    ok = status in ok_statuses
-                    error_text = ""
-                    if not ok and isinstance(body, Mapping):
-                        error_text = str(body.get("message", ""))[:200]
-                    result = ApiResult(
-                        ok=ok, status=status, data=body, error=error_text,
-                        request_id=request_id, attempts=attempt + 1,
-                    )
-                    retry = status in retry_statuses
-                    retry_after = response_headers.get("Retry-After", "")
-                    if retry and retry_after.isdigit():
-                        delay = min(float(retry_after), 10.0)
-                if result.ok or not retry or attempt == self.max_retries:
-                    break
-                await asyncio.sleep(delay)
+            client = RetryClient(client_session=session, retry_options=backoff)
+            async with client.request(method, url, json=json_body, data=data,
+                                      headers=self._headers(headers),
+                                      timeout=self.timeout) as response:
+                raw = await response.read()
+                body: Any = None
+                if raw:
+                    try:
+                        body = json.loads(raw)
+                    except (ValueError, UnicodeDecodeError):
+                        body = None
+                ok = response.status in ok_statuses
+                error_text = ""
+                if not ok and isinstance(body, Mapping):
+                    error_text = str(body.get("message", ""))[:200]
+                result = ApiResult(
+                    ok=ok, status=response.status, data=body, error=error_text,
+                    request_id=response.headers.get("x-line-request-id", ""),
+                    attempts=backoff.retries + 1,
+                )
+        except asyncio.TimeoutError:
+            result = ApiResult(ok=False, error="timeout", ambiguous=True,
+                               attempts=backoff.retries + 1)
+        except aiohttp.ClientError as error:
+            # ClientConnectorError: the connection never opened, nothing reached LINE.
+            result = ApiResult(
+                ok=False, error=type(error).__name__, attempts=backoff.retries + 1,
+                ambiguous=not isinstance(error, aiohttp.ClientConnectorError),
+            )
         finally:
             if own_session:
                 await session.close()

@@ -89,14 +89,6 @@ _LATIN = re.compile("[A-Za-z]")
 _INPUT_CHANNEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 
 
-def _format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
 def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     """The channel text ``key`` in ``language``, placeholders filled (facts, then values).
 
@@ -110,9 +102,9 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     def fill(match: "re.Match[str]") -> str:
         name = match.group(1)
         if name in values:
-            return _format_value(values[name])
+            return facts.display(values[name], language)
         if "." in name:
-            return _format_value(facts.value(name))
+            return facts.display(facts.value(name), language)
         raise KeyError(f"channel text {key!r}: no value for {{{name}}}")
 
     return _PLACEHOLDER.sub(fill, template)

@@ -28,12 +28,10 @@ from urllib.parse import unquote
 import pytest
 from _pytest.fixtures import FixtureLookupError
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from maina import facts
+from maina_rasa.channels.web import WebPages, build_config
 
-from maina import facts  # noqa: E402
-from maina_rasa.channels.web import WebPages, build_config  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

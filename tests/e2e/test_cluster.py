@@ -1,5 +1,5 @@
 """Two Rasa servers with shared state (issue 8): PostgreSQL tracker store, Redis lock store,
-nginx round-robin in front. Started by scripts/cluster.py in a temporary directory on
+nginx round-robin in front. Started by maina_ops/cluster.py in a temporary directory on
 test-only ports (PostgreSQL 5434, Redis 6391, Rasa 5606/5607, actions 5656/5657, nginx
 8180/8181), with the date pinned like the other end-to-end tests.
 
@@ -17,7 +17,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -27,9 +26,9 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
+from maina_ops import cluster
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import cluster  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

@@ -746,6 +746,63 @@ def test_server_errors_are_retried_a_bounded_number_of_times():
     run(scenario())
 
 
+@contextlib.asynccontextmanager
+async def scripted_api(*answers: Any):
+    """A tiny HTTP server answering each call with the next of ``answers``:
+    (status, headers) or a number of seconds to hang."""
+    from aiohttp import web
+
+    calls: List[float] = []
+    queue = list(answers)
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(time.monotonic())
+        answer = queue.pop(0) if queue else (200, {})
+        if isinstance(answer, (int, float)):
+            await asyncio.sleep(answer)
+            answer = (200, {})
+        return web.json_response({"message": "x"}, status=answer[0], headers=answer[1])
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", calls
+    finally:
+        await runner.cleanup()
+
+
+def test_client_waits_as_long_as_retry_after_says():
+    async def scenario():
+        async with scripted_api((503, {"Retry-After": "1"}), (200, {})) as (url, calls):
+            client = LineApiClient(TOKEN, url, backoff=0.01)
+            result = await client.request("POST", "/v2/bot/message/push", json_body={})
+            assert result.ok and result.attempts == 2
+            assert calls[1] - calls[0] >= 0.95
+
+    run(scenario())
+
+
+def test_client_retries_a_timeout_only_for_idempotent_calls():
+    async def scenario():
+        async with scripted_api(5, 5, 5) as (url, calls):
+            client = LineApiClient(TOKEN, url, timeout=0.3, max_retries=2, backoff=0.01)
+            result = await client.request("POST", "/v2/bot/message/reply", json_body={})
+            assert (result.ok, result.error, result.ambiguous, result.attempts) == (
+                False, "timeout", True, 1)
+            assert len(calls) == 1  # LINE may have got it: never sent twice
+        async with scripted_api(5, 5, (200, {})) as (url, calls):
+            client = LineApiClient(TOKEN, url, timeout=0.3, max_retries=2, backoff=0.01)
+            result = await client.request("GET", "/v2/bot/richmenu/list", retry_timeouts=True)
+            assert result.ok and result.attempts == 3 and len(calls) == 3
+
+    run(scenario())
+
+
 def test_unreachable_api_does_not_crash_the_channel(caplog):
     async def scenario():
         rasa = FakeRasa()

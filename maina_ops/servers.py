@@ -1,9 +1,6 @@
-#!/usr/bin/env python3
-"""Start, check and stop the action server and Rasa on localhost (used by `make run` and tests).
+"""Start, check and stop the action server and Rasa on localhost (`make run`, tests, bench, load).
 
-    python scripts/servers.py start   # background, logs and pids in run/
-    python scripts/servers.py stop
-
+Command line: ``python -m maina_ops servers start|stop|shell`` (maina_ops/__main__.py).
 Settings come from the environment, with defaults from scripts/defaults.env.
 """
 from __future__ import annotations
@@ -147,7 +144,11 @@ def stop_process(pid: int, seconds: float = 10.0) -> None:
         pass
 
 
-def start(model: str = "models/maina.tar.gz") -> int:
+def start(model: str = "models/maina.tar.gz") -> Dict[str, str]:
+    """`make run`: both servers in the background (pids in run/pids.json); their settings.
+
+    Raises RuntimeError (after stopping what started) if they do not come up.
+    """
     env = settings()
     run_dir = ROOT / "run"
     run_dir.mkdir(exist_ok=True)
@@ -155,32 +156,21 @@ def start(model: str = "models/maina.tar.gz") -> int:
     actions = start_action_server(env, run_dir)
     rasa = start_rasa(env, run_dir, model)
     (run_dir / "pids.json").write_text(json.dumps({"actions": actions.pid, "rasa": rasa.pid}))
-    base = f"http://localhost:{env['MAINA_RASA_PORT']}"
     ok_actions = wait_until_up(f"http://127.0.0.1:{env['MAINA_ACTION_PORT']}/health", 120, actions)
     ok_rasa = wait_until_up(f"http://127.0.0.1:{env['MAINA_RASA_PORT']}/", 300, rasa)
     if not (ok_actions and ok_rasa):
-        print("Servers did not start; see run/*.log", file=sys.stderr)
         stop()
-        return 1
-    print(f"""
-マイナちゃん is running.
-  Web chat (demo page):  {base}/chat/
-  Office tablet (kiosk): {base}/kiosk/
-  REST channel:          POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "カードをなくした"}}
-  LINE webhook:          {base}/webhooks/line/webhook
-  Action server:         http://localhost:{env['MAINA_ACTION_PORT']}/health
-Logs: run/*.log    Stop: make stop
-""")
-    return 0
+        raise RuntimeError("Servers did not start; see run/*.log")
+    return env
 
 
-def stop() -> int:
+def stop() -> None:
+    """Stops what :func:`start` started."""
     pid_file = ROOT / "run" / "pids.json"
     if pid_file.exists():
         for pid in json.loads(pid_file.read_text()).values():
             stop_process(int(pid))
         pid_file.unlink()
-    return 0
 
 
 def shell() -> int:
@@ -190,8 +180,3 @@ def shell() -> int:
     command = [str(VENV_BIN / "rasa"), "shell", "--model", "models/maina.tar.gz",
                "--endpoints", "endpoints.yml"]
     return subprocess.call(command, cwd=ROOT, env=env)
-
-
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "start"
-    sys.exit({"start": start, "stop": stop, "shell": shell}.get(command, lambda: 2)())
