@@ -79,6 +79,21 @@ CHANNEL_TEXTS: Dict[str, Dict[str, str]] = {
         "ja": "ごめんね、いまうまくお返事できないみたい。少し待ってからもう一度送ってね。",
         "en": "Sorry, I can't answer right now. Please try again in a moment.",
     },
+    # LINE only (maina_rasa/channels/line/): a sticker, image, … in a 1:1 chat
+    "line_non_text_hint": {
+        "ja": "ごめんね、スタンプや画像はまだ読めないの。知りたいことを文字で送ってね！",
+        "en": "Sorry, I can't read stickers or pictures yet. Please type your question!",
+    },
+    # LINE only: a turn that still needs more than LINE's five bubbles is cut with this
+    "line_overflow_note": {
+        "ja": "（長くなったので、ここまでにするね。続きは聞き直してね）",
+        "en": "(That's all that fits here. Ask again for the rest.)",
+    },
+    # LINE only: the bubble that carries quick-reply buttons when the answer has no text
+    "line_buttons_only": {
+        "ja": "下のボタンからえらんでね。",
+        "en": "Please choose from the buttons below.",
+    },
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")

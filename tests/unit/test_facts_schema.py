@@ -179,7 +179,7 @@ def facts_file(monkeypatch, tmp_path):
 
 
 def _channels():
-    from maina_rasa.channels.line import LineInput
+    from maina_rasa.channels.line.channel import LineInput
     from maina_rasa.channels.rest import GuardedRestInput
     from maina_rasa.channels.socketio import GuardedSocketIOInput
     from maina_rasa.channels.web import WebPages

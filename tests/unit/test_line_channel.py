@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import json
 import logging
 import os
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -29,38 +27,34 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-for _path in (str(ROOT), str(HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+from fake_line_server import FakeLineServer
+from line_openapi import LineSchemas
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
 
-from sanic import Sanic  # noqa: E402
-from rasa.core.channels.channel import UserMessage  # noqa: E402
-
-from fake_line_server import FakeLineServer  # noqa: E402
-from maina_rasa.channels import common  # noqa: E402
-from maina_rasa.channels.line import (  # noqa: E402
+from maina_rasa.channels import common
+from maina_rasa.channels.line import richmenu
+from maina_rasa.channels.line.api import LineApiClient, compute_signature, verify_signature
+from maina_rasa.channels.line.channel import (
     FOLLOW_PAYLOAD,
-    NON_TEXT_HINT,
     LineInput,
     LineOutput,
     LocalEventIds,
     RedisEventIds,
     event_ids_for,
 )
-from maina_rasa.line_api import (  # noqa: E402
+from maina_rasa.channels.line.messages import (
     MAX_LABEL,
     MAX_TEXT,
-    OVERFLOW_NOTE,
-    LineApiClient,
     build_line_messages,
-    compute_signature,
     split_text,
     utf16_len,
-    verify_signature,
 )
-from maina_rasa.line_schema import LineSchemas  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+LINE_DIR = ROOT / "maina_rasa" / "channels" / "line"
+NON_TEXT_HINT = common.render("line_non_text_hint", "ja")
+OVERFLOW_NOTE = common.render("line_overflow_note", "ja")
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
@@ -469,6 +463,26 @@ def test_sticker_in_one_to_one_chat_gets_a_hint():
         async with harness() as h:
             assert await h.post(webhook_body(sticker_event({"type": "user", "userId": USER}))) == 200
             assert h.rasa.received == []
+            assert [m["text"] for m in reply_messages(h.line)] == [NON_TEXT_HINT]
+
+    run(scenario())
+
+
+def test_line_texts_follow_the_language_the_chat_writes_in():
+    async def scenario():
+        async with harness(FakeRasa(answers=lambda m: [{"text": "", "buttons": BUTTONS[:1]}])) as h:
+            await h.post(webhook_body(text_event("I lost my card")))
+            # buttons without text: the carrier bubble in English
+            assert reply_messages(h.line)[-1]["text"] == common.render("line_buttons_only", "en")
+            await h.post(webhook_body(sticker_event({"type": "user", "userId": USER})))
+            assert [m["text"] for m in reply_messages(h.line)] == [
+                common.render("line_non_text_hint", "en")]
+            await h.post(webhook_body(postback_event("/lost_card")))  # a button keeps English
+            assert reply_messages(h.line)[-1]["text"] == common.render("line_buttons_only", "en")
+            await h.post(webhook_body(text_event("カードをなくした")))
+            assert reply_messages(h.line)[-1]["text"] == common.render("line_buttons_only", "ja")
+            # another user who never wrote: Japanese
+            await h.post(webhook_body(sticker_event({"type": "user", "userId": OTHER_USER})))
             assert [m["text"] for m in reply_messages(h.line)] == [NON_TEXT_HINT]
 
     run(scenario())
@@ -962,6 +976,8 @@ def test_overflow_keeps_five_and_says_so():
     assert len(messages) == 5
     assert messages[-1]["text"].endswith(OVERFLOW_NOTE)
     MESSAGING.validate("ReplyMessageRequest", {"replyToken": "t", "messages": messages})
+    english = build_line_messages(huge, language="en")
+    assert english[-1]["text"].endswith(common.render("line_overflow_note", "en"))
 
 
 button_strategy = st.fixed_dictionaries(
@@ -1039,7 +1055,7 @@ def test_enabled_by_module_path_from_credentials_yml(monkeypatch, tmp_path):
     monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "env-token")
     monkeypatch.setenv("LINE_API_BASE_URL", "https://api.line.me")
     monkeypatch.setenv("LINE_USE_PUSH_FALLBACK", "false")
-    key = "maina_rasa.channels.line.LineInput"
+    key = "maina_rasa.channels.line.channel.LineInput"
     snippet = tmp_path / "credentials.yml"
     snippet.write_text(
         f"{key}:\n"
@@ -1062,26 +1078,14 @@ def test_enabled_by_module_path_from_credentials_yml(monkeypatch, tmp_path):
 
 
 # --------------------------------------------------------------------------
-# Rich menu script
-
-
-def _load_richmenu_script():
-    spec = importlib.util.spec_from_file_location("line_richmenu", ROOT / "scripts" / "line_richmenu.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-richmenu = _load_richmenu_script()
+# Rich menu
 
 
 def test_committed_rich_menu_matches_the_script_and_the_spec():
-    committed = json.loads((ROOT / "line" / "richmenu.json").read_text("utf-8"))
+    committed = json.loads((LINE_DIR / "richmenu.json").read_text("utf-8"))
     assert committed == richmenu.build_rich_menu(committed["size"]["height"])
     MESSAGING.validate("RichMenuRequest", committed)
-    menu, image = richmenu.validate_files(ROOT / "line" / "richmenu.json", ROOT / "line" / "richmenu.png")
+    menu, image = richmenu.validate_files(LINE_DIR / "richmenu.json", LINE_DIR / "richmenu.png")
     assert [a["action"]["data"] for a in menu["areas"]] == [
         "/lost_card", "/ask_my_expiry", "/pin_overview", "/konbini_what", "/address_name_change", "/contact_city",
     ]
@@ -1115,26 +1119,24 @@ def test_generate_fails_clearly_without_a_font(monkeypatch):
 
 def test_validate_rejects_bad_menus(tmp_path):
     menu = richmenu.build_rich_menu()
-    menu["areas"][0]["action"]["label"] = "ラベル" * 10  # > 20
+    menu["areas"][5]["bounds"]["x"] = 2000
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(menu), "utf-8")
-    with pytest.raises(richmenu.RichMenuError, match="label"):
-        richmenu.validate_files(bad, None)
-    menu = richmenu.build_rich_menu()
-    menu["areas"][5]["bounds"]["x"] = 2000
-    bad.write_text(json.dumps(menu), "utf-8")
     with pytest.raises(richmenu.RichMenuError, match="outside"):
+        richmenu.validate_files(bad, None)
+    bad.write_text('{"size": {"width": 2500}}', "utf-8")
+    with pytest.raises(richmenu.RichMenuError, match="not a rich menu JSON"):
         richmenu.validate_files(bad, None)
     good = tmp_path / "good.json"
     good.write_text(json.dumps(richmenu.build_rich_menu(843)), "utf-8")
     with pytest.raises(richmenu.RichMenuError, match="image is"):
-        richmenu.validate_files(good, ROOT / "line" / "richmenu.png")  # 1686 high
+        richmenu.validate_files(good, LINE_DIR / "richmenu.png")  # 1686 high
 
 
 def test_register_rich_menu_against_fake_api(monkeypatch):
     async def scenario():
         async with FakeLineServer(token=TOKEN) as line:
-            menu, image = richmenu.validate_files(ROOT / "line" / "richmenu.json", ROOT / "line" / "richmenu.png")
+            menu, image = richmenu.validate_files(LINE_DIR / "richmenu.json", LINE_DIR / "richmenu.png")
             client = LineApiClient(TOKEN, line.base_url)
             first = await richmenu.register(menu, image, client)
             assert line.default_rich_menu == first
@@ -1159,6 +1161,14 @@ def test_register_rich_menu_against_fake_api(monkeypatch):
             monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "wrong")
             code = await loop.run_in_executor(None, richmenu.main, ["register"])
             assert code == 2
+
+            # LINE validates the JSON before anything is created
+            bad = richmenu.build_rich_menu()
+            bad["areas"][0]["action"]["label"] = "ラベル" * 10  # > 20
+            menus = dict(line.rich_menus)
+            with pytest.raises(richmenu.RichMenuError, match="LINE says the rich menu is invalid"):
+                await richmenu.register(bad, image, client)
+            assert line.rich_menus == menus
 
     run(scenario())
 

@@ -1,4 +1,4 @@
-"""maina_rasa.line_schema: LINE's OpenAPI files as real JSON Schema validation,
+"""tests/unit/line_openapi.py: LINE's OpenAPI files as real JSON Schema validation,
 including the discriminator-based subtypes (Message → TextMessage, Action →
 PostbackAction, Event → MessageEvent, ...)."""
 
@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft7Validator
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from maina_rasa.line_schema import (  # noqa: E402
+from line_openapi import (
     DOCUMENTED_LIMITS,
     LineSchemas,
     PayloadInvalid,
@@ -28,6 +23,8 @@ from maina_rasa.line_schema import (  # noqa: E402
     validate_webhook,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
+RICH_MENU = ROOT / "maina_rasa" / "channels" / "line" / "richmenu.json"
 MESSAGING = LineSchemas.messaging_api()
 MESSAGING_SPEC_ONLY = LineSchemas.messaging_api(strict=False)
 WEBHOOK = LineSchemas.webhook()
@@ -87,7 +84,7 @@ def test_spec_dir_from_environment(monkeypatch, tmp_path):
 
 
 def test_missing_spec_is_a_clear_error(monkeypatch, tmp_path):
-    import maina_rasa.line_schema as module
+    import line_openapi as module
 
     monkeypatch.setattr(module, "_candidate_dirs", lambda: iter([tmp_path]))
     with pytest.raises(SpecNotFound, match="LINE_OPENAPI_DIR"):
@@ -226,7 +223,7 @@ def test_payload_invalid_lists_errors_and_keeps_messages_short():
 
 
 def rich_menu():
-    return json.loads((ROOT / "line" / "richmenu.json").read_text("utf-8"))
+    return json.loads(RICH_MENU.read_text("utf-8"))
 
 
 def test_rich_menu_request():

@@ -3,7 +3,7 @@
 Enable it in ``credentials.yml`` by module path (settings may also come from the
 environment only; a non-empty environment variable wins over the file)::
 
-    maina_rasa.channels.line.LineInput:
+    maina_rasa.channels.line.channel.LineInput:
       channel_secret: ${LINE_CHANNEL_SECRET}
       access_token: ${LINE_CHANNEL_ACCESS_TOKEN}
       api_base_url: ${LINE_API_BASE_URL}          # default https://api.line.me
@@ -34,7 +34,8 @@ What happens to a webhook call:
    channel in ``standby`` mode are not answered.
 6. The turn's bot messages are collected and sent in ONE reply call (≤ 5
    messages, long text split, buttons → quick reply buttons on the last
-   message; see :mod:`maina_rasa.line_api`). If the reply fails definitely (e.g.
+   message; see :mod:`maina_rasa.channels.line.messages`; the channel's own texts in
+   the language the chat last wrote in). If the reply fails definitely (e.g.
    an expired reply token) and ``use_push_fallback`` is on, they are pushed.
 
 Logs carry event types, counts and HTTP statuses, never the user's text.
@@ -60,13 +61,8 @@ from sanic.response import HTTPResponse
 
 from maina_rasa import startup
 from maina_rasa.channels import common
-from maina_rasa.line_api import (
-    API_BASE_URL,
-    BuildReport,
-    LineApiClient,
-    build_line_messages,
-    verify_signature,
-)
+from maina_rasa.channels.line.api import API_BASE_URL, LineApiClient, verify_signature
+from maina_rasa.channels.line.messages import BuildReport, build_line_messages
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +80,7 @@ DEDUP_TTL_SECONDS = 24 * 60 * 60
 DEDUP_KEY_PREFIX = "line_event:"
 
 FOLLOW_PAYLOAD = "/greet"
-# Reply to stickers, images, audio, ... in a 1:1 chat.
-NON_TEXT_HINT = "ごめんね、スタンプや画像はまだ読めないの。知りたいことを文字で送ってね！"
+# Stickers, images, audio, ... in a 1:1 chat get the channel text "line_non_text_hint".
 NON_TEXT_MESSAGE_TYPES = frozenset({"sticker", "image", "video", "audio", "file", "location"})
 # Tokens LINE used in old-style webhook verification calls: never reply to them.
 DUMMY_REPLY_TOKENS = frozenset({"0" * 32, "f" * 32})
@@ -128,6 +123,32 @@ class LineOutput(CollectingOutputChannel):
             await self._persist_message(self._message(recipient_id, text=text.strip()))
 
 
+class _Recent:
+    """A mapping that keeps only its ``capacity`` most recently used keys."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: "OrderedDict[str, Any]" = OrderedDict()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self._items:
+            return default
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def put(self, key: str, value: Any = None) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class EventIds:
     """Remembers ``webhookEventId``s: :meth:`first_time` is True once per id."""
 
@@ -139,16 +160,13 @@ class LocalEventIds(EventIds):
     """The ids of this process: a bounded set (oldest forgotten first)."""
 
     def __init__(self, capacity: int = DEDUP_CAPACITY) -> None:
-        self.capacity = capacity
-        self._ids: "OrderedDict[str, None]" = OrderedDict()
+        self._ids = _Recent(capacity)
 
     async def first_time(self, event_id: str) -> bool:
         if event_id in self._ids:
-            self._ids.move_to_end(event_id)
+            self._ids.get(event_id)  # recently seen again: forget it last
             return False
-        self._ids[event_id] = None
-        while len(self._ids) > self.capacity:
-            self._ids.popitem(last=False)
+        self._ids.put(event_id)
         return True
 
     def __len__(self) -> int:
@@ -261,6 +279,7 @@ class LineInput(InputChannel):
         # None: decided at the first webhook, from the lock store of the agent serving it
         self._event_ids: Optional[EventIds] = event_ids
         self._serializer = _PerKeySerializer()
+        self._languages = _Recent(DEDUP_CAPACITY)  # chat → language it last wrote in
         if not self.is_configured:
             logger.warning(
                 "LINE channel is not configured (%s / %s are empty): "
@@ -436,13 +455,15 @@ class LineInput(InputChannel):
                 # checked in the chat's turn: an await here cannot reorder its events
                 if not await self._first_delivery(event):
                     return
+                language = self._languages.get(sender_id, common.DEFAULT_LANGUAGE)
                 if kind == "hint":
-                    await self._deliver(reply_token, push_to, [{"text": NON_TEXT_HINT}])
+                    hint = common.render("line_non_text_hint", language)
+                    await self._deliver(reply_token, push_to, [{"text": hint}], language)
                     return
-                bot_messages = await self._run_turn(
+                bot_messages, language = await self._run_turn(
                     raw_text or "", sender_id, event_type, source_type, on_new_message
                 )
-                await self._deliver(reply_token, push_to, bot_messages)
+                await self._deliver(reply_token, push_to, bot_messages, language)
         except Exception as error:  # never let a task die silently; never log text
             logger.error(
                 "LINE event processing failed: type=%s error=%s",
@@ -473,17 +494,23 @@ class LineInput(InputChannel):
         event_type: str,
         source_type: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> List[Dict[str, Any]]:
-        """Runs one Rasa turn; returns the bot messages incl. the channel's own texts."""
+    ) -> Tuple[List[Dict[str, Any]], str]:
+        """Runs one Rasa turn; returns the bot messages incl. the channel's own texts, and
+        the language of those texts."""
         # Mask My Numbers etc. BEFORE the UserMessage exists: Rasa stores and logs it.
         # Postback data and /greet are intent payloads ("/lost_card"): their Latin
-        # letters must not switch the channel's own texts to English.
-        hint = {"language": common.DEFAULT_LANGUAGE} if event_type in ("postback", "follow") else None
+        # letters must not switch the channel's own texts to English; they keep the
+        # language the chat last wrote in.
+        hint = None
+        if event_type in ("postback", "follow"):
+            hint = {"language": self._languages.get(sender_id, common.DEFAULT_LANGUAGE)}
         prepared = common.prepare_user_message(raw_text, hint)
         del raw_text
+        if not hint:
+            self._languages.put(sender_id, prepared.language)
         messages: List[Dict[str, Any]] = [{"text": notice} for notice in prepared.notices]
         if not prepared.call_rasa:
-            return messages
+            return messages, prepared.language
         metadata: Dict[str, Any] = dict(prepared.metadata or {})
         if hint:
             # The hint is for the channel's own texts only. As metadata it would switch the
@@ -507,17 +534,18 @@ class LineInput(InputChannel):
         messages.extend(
             {"text": text} for text in prepared.after_turn(len(collector.messages))
         )
-        return messages
+        return messages, prepared.language
 
     async def _deliver(
         self,
         reply_token: Optional[str],
         push_to: Optional[str],
         bot_messages: List[Dict[str, Any]],
+        language: str = common.DEFAULT_LANGUAGE,
     ) -> None:
         """One reply call; a push only if that failed for sure and fallback is on."""
         report = BuildReport()
-        line_messages = build_line_messages(bot_messages, report=report)
+        line_messages = build_line_messages(bot_messages, report=report, language=language)
         if report.changed:
             logger.info(
                 "LINE messages adjusted: merged=%d dropped_messages=%d "
