@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 export PYTHONDONTWRITEBYTECODE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell stop test test-unit validate test-conversations test-nlu test-e2e lock clean
+.PHONY: help install train run shell stop test lint test-unit validate test-conversations test-nlu test-e2e lock clean
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the bot on localhost"
@@ -54,6 +54,10 @@ stop:
 validate: install
 	$(BIN)/python scripts/validate.py
 
+# ruff (pinned in requirements.lock), rules in ruff.toml
+lint: install
+	$(BIN)/ruff check .
+
 test-unit: install
 	$(BIN)/pytest -q tests/unit
 
@@ -68,7 +72,7 @@ test-e2e: train
 	$(BIN)/pytest -q tests/e2e --ignore tests/e2e/test_cluster.py
 	@$(BIN)/python -c "import json; d = json.load(open('results/dev-questions.json')); print(f\"dev questions: {d['with_key_facts']}/{d['asked']} with their key facts\")"
 
-test: test-unit validate test-conversations test-nlu test-e2e test-cluster test-load test-bench
+test: lint test-unit validate test-conversations test-nlu test-e2e test-cluster test-load test-bench
 
 # Two Rasa + two action servers behind nginx, shared PostgreSQL tracker store and Redis lock
 # store, all on loopback (maina_ops/cluster.py; packages: scripts/install_cluster_deps.sh).

@@ -18,7 +18,7 @@ import datetime as dt
 import re
 from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Tuple, TypeVar
 
-from pydantic import BaseModel, Extra, StrictInt, validator
+from pydantic import BaseModel, Extra, validator
 from pydantic.generics import GenericModel
 
 # --- value types ----------------------------------------------------------------------------

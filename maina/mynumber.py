@@ -42,8 +42,9 @@ over-masked one):
 
 Known limits: kanji numerals (一二三…) and numbers split by letters or colons are not
 detected; another number joined to a My Number by separators only (``0144-32-6492、12-3456…``)
-may be masked with it, because which digits belong to which number cannot be known; a 4-4-4-4 grouped 16-digit number is masked (it contains 12-digit windows), so is
-a 13-digit 法人番号 (a public corporate number).
+may be masked with it, because which digits belong to which number cannot be known; a
+4-4-4-4 grouped 16-digit number is masked (it contains 12-digit windows), so is a 13-digit
+法人番号 (a public corporate number).
 """
 from __future__ import annotations
 

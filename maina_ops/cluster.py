@@ -573,8 +573,8 @@ def status(c: Cluster) -> int:
 def load_questions() -> List[str]:
     path = ROOT / "bench" / "questions.txt"
     if path.exists():
-        lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()]
-        questions = [l for l in lines if l and not l.startswith("#")]
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        questions = [line for line in lines if line and not line.startswith("#")]
         if questions:
             return questions
     return ["カードをなくした", "有効期限はいつまで？", "暗証番号を忘れた", "マイナ保険証って何？",
@@ -672,12 +672,13 @@ def compare_instances(c: Cluster, users: int, seconds: float, rounds: int) -> in
           f"(median; machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
     print("| Rasa servers | req/s | p50 ms | p95 ms | failed | Rasa cores used |")
     print("|---|---|---|---|---|---|")
+    def med(results: List[Dict[str, object]], key: str) -> float:
+        return statistics.median(float(r[key]) for r in results)
+
     for name, results in runs.items():
-        def med(key: str) -> float:
-            return statistics.median(float(r[key]) for r in results)
         rasa_cores = statistics.median(
             sum(v for k, v in r["cores"].items() if k.startswith("rasa-")) for r in results)
-        print(f"| {1 if name == 'one' else len(c.rasa_ports)} | {med('throughput_rps'):.1f} | "
-              f"{med('p50_ms'):.0f} | {med('p95_ms'):.0f} | "
+        print(f"| {1 if name == 'one' else len(c.rasa_ports)} | {med(results, 'throughput_rps'):.1f} | "
+              f"{med(results, 'p50_ms'):.0f} | {med(results, 'p95_ms'):.0f} | "
               f"{sum(int(r['failed']) for r in results)} | {rasa_cores:.2f} |")
     return 0

@@ -162,7 +162,8 @@ class FakeLineServer:
 
     def _answer(self, request: web.Request, call: Call) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
-            return self._error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+            return self._error(401, "Authentication failed. Confirm that the access token in the "
+                                    "authorization header is valid.")
         queued = self._failures.get(call.path)
         if queued:
             status, payload = queued.pop(0)

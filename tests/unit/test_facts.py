@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from maina import facts, placeholders
 from maina.placeholders import PLACEHOLDER

@@ -101,7 +101,8 @@ def postback_event(data: str, user: str = USER) -> Dict[str, Any]:
 
 
 def follow_event(user: str = USER) -> Dict[str, Any]:
-    return _event("follow", {"type": "user", "userId": user}, replyToken=uuid.uuid4().hex, follow={"isUnblocked": False})
+    return _event("follow", {"type": "user", "userId": user}, replyToken=uuid.uuid4().hex,
+                  follow={"isUnblocked": False})
 
 
 def sticker_event(source: Dict[str, Any]) -> Dict[str, Any]:
@@ -109,7 +110,8 @@ def sticker_event(source: Dict[str, Any]) -> Dict[str, Any]:
         "message",
         source,
         replyToken=uuid.uuid4().hex,
-        message={"type": "sticker", "id": "1", "quoteToken": "q", "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"},
+        message={"type": "sticker", "id": "1", "quoteToken": "q", "packageId": "446", "stickerId": "1988",
+                 "stickerResourceType": "STATIC"},
     )
 
 
@@ -449,7 +451,8 @@ def test_other_events_are_acknowledged_and_ignored():
                 _event("leave", {"type": "group", "groupId": GROUP}),
                 _event("unsend", unsend={"messageId": "1"}),
                 sticker_event({"type": "group", "groupId": GROUP, "userId": USER}),
-                _event("message", message={"type": "text", "id": "9", "quoteToken": "q", "text": "standby"}, replyToken="r", mode="standby"),
+                _event("message", message={"type": "text", "id": "9", "quoteToken": "q", "text": "standby"},
+                       replyToken="r", mode="standby"),
             ]
             assert await h.post(webhook_body(*events)) == 200
             assert h.rasa.received == []
@@ -1258,7 +1261,8 @@ event_fields = st.fixed_dictionaries(
                 optional={"text": st.one_of(st.text(max_size=300), json_values), "id": st.text(max_size=5)},
             ),
         ),
-        "postback": st.one_of(json_values, st.fixed_dictionaries({"data": st.one_of(st.text(max_size=300), json_values)})),
+        "postback": st.one_of(
+            json_values, st.fixed_dictionaries({"data": st.one_of(st.text(max_size=300), json_values)})),
     },
 )
 webhook_like = st.fixed_dictionaries(
@@ -1281,8 +1285,13 @@ header_values = st.text(
     body=bodies,
     signing=st.sampled_from(["good", "good", "good", "none", "random", "other-secret"]),
     random_signature=header_values,
-    content_type=st.one_of(st.none(), st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]), header_values),
-    extra=st.dictionaries(st.sampled_from(["X-Line-Retry", "Accept", "X-Forwarded-For", "User-Agent"]), header_values, max_size=3),
+    content_type=st.one_of(
+        st.none(),
+        st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+        header_values,
+    ),
+    extra=st.dictionaries(st.sampled_from(["X-Line-Retry", "Accept", "X-Forwarded-For", "User-Agent"]),
+                          header_values, max_size=3),
 )
 def test_fuzz_webhook_never_500(background, body, signing, random_signature, content_type, extra):
     headers = dict(extra)

@@ -157,7 +157,7 @@ def test_credentials_create_the_channel():
 
 def test_my_number_is_masked_before_rasa_and_a_warning_comes_first():
     rasa = FakeRasa()
-    status, body = post(rasa, {"sender": "web-2", "message": f"番号は1234 5678 9018です。カードの期限は？"})
+    status, body = post(rasa, {"sender": "web-2", "message": "番号は1234 5678 9018です。カードの期限は？"})
     assert status == 200
     (message,) = rasa.received
     assert message.text == f"番号は{MARKER}です。カードの期限は？"

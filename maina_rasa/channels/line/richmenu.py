@@ -145,7 +145,8 @@ def _fc_list_japanese() -> List[str]:
         return []
     files = sorted({line.split(":")[0].strip() for line in output.splitlines() if line.strip()})
     # Prefer bold sans faces: they read best on a phone.
-    files.sort(key=lambda f: (("Bold" not in f and "bold" not in f), ("Sans" not in f and "Gothic" not in f and "gothic" not in f), f))
+    files.sort(key=lambda f: (("Bold" not in f and "bold" not in f),
+                              ("Sans" not in f and "Gothic" not in f and "gothic" not in f), f))
     return files
 
 
@@ -200,7 +201,8 @@ def _wrap(label: str, font: Any, max_width: int) -> List[str]:
     return [label[:middle], label[middle:]]
 
 
-def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, int, int], bg: Tuple[int, int, int]) -> None:
+def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int,
+               fg: Tuple[int, int, int], bg: Tuple[int, int, int]) -> None:
     """Simple pictograms from primitives (no emoji font needed). ``s`` = half size."""
     w = max(6, s // 9)
     if kind == "card":
@@ -209,7 +211,8 @@ def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, in
         for i, dy in enumerate((-0.25, 0.0, 0.25)):
             draw.line((cx + s * 0.0, cy + s * dy, cx + s * (0.75 - 0.2 * i), cy + s * dy), fill=fg, width=w)
     elif kind == "calendar":
-        draw.rounded_rectangle((cx - s * 0.85, cy - s * 0.7, cx + s * 0.85, cy + s * 0.85), radius=s // 8, outline=fg, width=w)
+        draw.rounded_rectangle((cx - s * 0.85, cy - s * 0.7, cx + s * 0.85, cy + s * 0.85),
+                               radius=s // 8, outline=fg, width=w)
         draw.rectangle((cx - s * 0.85, cy - s * 0.7, cx + s * 0.85, cy - s * 0.35), fill=fg)
         for dx in (-0.45, 0.45):
             draw.line((cx + s * dx, cy - s * 0.95, cx + s * dx, cy - s * 0.55), fill=fg, width=w)
@@ -226,7 +229,8 @@ def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, in
         draw.ellipse((cx - s * 0.14, cy + s * 0.15, cx + s * 0.14, cy + s * 0.43), fill=bg)
         draw.rectangle((cx - s * 0.05, cy + s * 0.35, cx + s * 0.05, cy + s * 0.65), fill=bg)
     elif kind == "document":
-        draw.rounded_rectangle((cx - s * 0.65, cy - s * 0.9, cx + s * 0.65, cy + s * 0.9), radius=s // 10, outline=fg, width=w)
+        draw.rounded_rectangle((cx - s * 0.65, cy - s * 0.9, cx + s * 0.65, cy + s * 0.9),
+                               radius=s // 10, outline=fg, width=w)
         for i in range(4):
             y = cy + s * (-0.5 + 0.3 * i)
             draw.line((cx - s * 0.4, y, cx + s * (0.4 - 0.15 * (i == 3)), y), fill=fg, width=w)
@@ -236,11 +240,13 @@ def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, in
         draw.rectangle((cx - s * 0.7, cy - s * 0.1, cx + s * 0.7, cy + s * 0.85), fill=fg)
         draw.rectangle((cx - s * 0.2, cy + s * 0.3, cx + s * 0.2, cy + s * 0.85), fill=bg)
     elif kind == "phone":
-        draw.rounded_rectangle((cx - s * 0.5, cy - s * 0.95, cx + s * 0.5, cy + s * 0.95), radius=s // 5, outline=fg, width=w)
+        draw.rounded_rectangle((cx - s * 0.5, cy - s * 0.95, cx + s * 0.5, cy + s * 0.95),
+                               radius=s // 5, outline=fg, width=w)
         draw.line((cx - s * 0.15, cy - s * 0.75, cx + s * 0.15, cy - s * 0.75), fill=fg, width=w)
         draw.ellipse((cx - s * 0.1, cy + s * 0.62, cx + s * 0.1, cy + s * 0.82), fill=fg)
         for r in (0.35, 0.6):
-            draw.arc((cx + s * 0.4 - s * r, cy - s * 0.45 - s * r, cx + s * 0.4 + s * r, cy - s * 0.45 + s * r), 300, 30, fill=fg, width=w)
+            draw.arc((cx + s * 0.4 - s * r, cy - s * 0.45 - s * r, cx + s * 0.4 + s * r, cy - s * 0.45 + s * r),
+                     300, 30, fill=fg, width=w)
 
 
 def render_image(font_path: str, height: int = HEIGHT_FULL) -> bytes:
