@@ -75,9 +75,7 @@ class _Pattern(Text):
 
     @classmethod
     def check(cls, value: Any) -> str:
-        problem = _not_text(value)
-        if problem:
-            raise ValueError(problem)
+        value = super().check(value)
         if not cls.pattern.fullmatch(value.strip()):
             raise ValueError(f"expected {cls.what} like {cls.example}, got {value!r}")
         return value

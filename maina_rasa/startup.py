@@ -1,7 +1,8 @@
 """What a server of the project checks before it serves, run once per process.
 
-**Rasa** (`rasa run`): every input channel of the project calls :func:`prepare_rasa` from its
-``from_credentials`` — the first code of ours that `rasa run` executes (credentials.yml),
+**Rasa** (`rasa run`): every input channel of the project is decorated with
+:func:`checked_at_start_up`, so its ``from_credentials`` calls :func:`prepare_rasa` first — the
+first code of ours that `rasa run` executes (credentials.yml),
 before the model loads and before the server listens. A problem raises :class:`StartupError`,
 a ``RasaException``: Rasa prints its message and exits with status 1, so the bot never
 serves with a broken facts file (instead of a 500 on the first message). Later calls (the
@@ -24,7 +25,7 @@ and then (Rasa only) the changes to Rasa's code are installed (:func:`maina_rasa
 from __future__ import annotations
 
 import logging
-from typing import Dict, List
+from typing import Any, Dict, List, Optional, Type, TypeVar
 
 from rasa.shared.exceptions import RasaException
 
@@ -84,6 +85,23 @@ def prepare_rasa() -> None:
     patches.apply()
     _done["rasa"] = True
     logger.info("startup.checked facts=%d", len(known))
+
+
+Channel = TypeVar("Channel", bound=Type[Any])
+
+
+def checked_at_start_up(channel_class: Channel) -> Channel:
+    """Class decorator for an input channel: ``from_credentials`` runs :func:`prepare_rasa`
+    before it builds the channel (its own or the inherited one)."""
+    build = channel_class.from_credentials.__func__
+
+    def from_credentials(cls: Any, credentials: Optional[Dict[str, Any]]) -> Any:
+        prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
+        return build(cls, credentials)
+
+    from_credentials.__doc__ = build.__doc__
+    channel_class.from_credentials = classmethod(from_credentials)
+    return channel_class
 
 
 def prepare_action_server() -> None:

@@ -94,6 +94,7 @@ class _ValidRequest:
         self.input_channel = input_channel
 
 
+@startup.checked_at_start_up
 class GuardedRestInput(RestInput):
     """``rest`` channel that validates requests and masks My Numbers before Rasa."""
 
@@ -103,7 +104,6 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
         credentials = credentials or {}
         return cls(
             max_body_bytes=int(credentials.get("max_body_bytes") or MAX_BODY_BYTES),

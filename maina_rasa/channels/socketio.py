@@ -56,17 +56,13 @@ class CountingSocketIOOutput(SocketIOOutput):
         await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
+@startup.checked_at_start_up
 class GuardedSocketIOInput(SocketIOInput):
     """``socketio`` channel that masks My Numbers before Rasa sees the message."""
 
     @classmethod
     def name(cls) -> Text:
         return "socketio"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedSocketIOInput":
-        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
-        return super().from_credentials(credentials)
 
     def _sender_id(self, sid: Text, data: Dict[str, Any]) -> Optional[Text]:
         if not self.session_persistence:

@@ -134,6 +134,7 @@ def build_config(idle_seconds: int = DEFAULT_IDLE_SECONDS) -> Dict[Text, Any]:
     return config
 
 
+@startup.checked_at_start_up
 class WebPages(InputChannel):
     """Serves the chat widget, its demo page and the kiosk page (no message handling)."""
 
@@ -143,7 +144,6 @@ class WebPages(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebPages":
-        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
         credentials = credentials or {}
         return cls(
             bot_url=credentials.get("bot_url"),

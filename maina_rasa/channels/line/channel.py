@@ -232,6 +232,7 @@ class _PerKeySerializer:
         return len(self._locks)
 
 
+@startup.checked_at_start_up
 class LineInput(InputChannel):
     """Rasa input channel for a LINE official account (Messaging API webhook)."""
 
@@ -241,7 +242,6 @@ class LineInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "LineInput":
-        startup.prepare_rasa()  # first code of ours in `rasa run`: refuse to start if broken
         creds: Mapping[str, Any] = credentials or {}
         max_body = creds.get("max_body_bytes")
         timeout = creds.get("api_timeout")
