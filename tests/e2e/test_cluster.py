@@ -26,7 +26,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
-from maina_ops import cluster
+from maina_ops import cluster, measure
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -399,8 +399,4 @@ def test_killing_one_rasa_server_during_load(running: cluster.Cluster, request) 
 
 
 def servers_alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    return Path(f"/proc/{pid}").exists() and not measure.is_zombie(pid)
