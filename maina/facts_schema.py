@@ -193,6 +193,12 @@ class City(_Group):
     fax: Fact[Phone]
     lobby_kiosk: Fact[Text]
     lobby_kiosk_en: Fact[Text]
+    address: Fact[Text]
+    address_en: Fact[Text]
+    office_hours: Fact[Text]
+    office_hours_en: Fact[Text]
+    office_closed: Fact[Text]
+    office_closed_en: Fact[Text]
 
 
 class Hotline(_Group):
@@ -340,6 +346,7 @@ class Pin(_Group):
 class Insurance(_Group):
     paper_stop_date: Fact[Day]
     paper_end_date: Fact[Day]
+    kakuninsho_max_years: Fact[Count]
 
 
 class Mynapoint(_Group):
@@ -500,6 +507,7 @@ AGREEMENTS: List[Agreement] = [
     _same_hours("hotline.weekday_hours", "hotline.weekday_hours_en"),
     _same_hours("hotline.weekend_hours", "hotline.weekend_hours_en"),
     _same_hours("convenience_store.hours", "convenience_store.hours_en"),
+    _same_hours("city.office_hours", "city.office_hours_en"),
     _digits_in("pin.other_digits", "convenience_store.pin_digits"),
     _digits_in("pin.other_digits_en", "convenience_store.pin_digits"),
 ]
