@@ -82,6 +82,21 @@ CHANNEL_TEXTS: Dict[str, Dict[str, str]] = {
         "ja": "ごめんね、いまうまくお返事できないみたい。少し待ってからもう一度送ってね。",
         "en": "Sorry, I can't answer right now. Please try again in a moment.",
     },
+    # LINE only (maina_rasa/channels/line/): a sticker, image, … in a 1:1 chat
+    "line_non_text_hint": {
+        "ja": "ごめんね、スタンプや画像はまだ読めないの。知りたいことを文字で送ってね！",
+        "en": "Sorry, I can't read stickers or pictures yet. Please type your question!",
+    },
+    # LINE only: a turn that still needs more than LINE's five bubbles is cut with this
+    "line_overflow_note": {
+        "ja": "（長くなったので、ここまでにするね。続きは聞き直してね）",
+        "en": "(That's all that fits here. Ask again for the rest.)",
+    },
+    # LINE only: the bubble that carries quick-reply buttons when the answer has no text
+    "line_buttons_only": {
+        "ja": "下のボタンからえらんでね。",
+        "en": "Please choose from the buttons below.",
+    },
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
@@ -90,14 +105,6 @@ _JAPANESE = re.compile(
 )
 _LATIN = re.compile("[A-Za-z]")
 _INPUT_CHANNEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
@@ -113,9 +120,9 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     def fill(match: "re.Match[str]") -> str:
         name = match.group(1)
         if name in values:
-            return _format_value(values[name])
+            return facts.display(values[name], language)
         if "." in name:
-            return _format_value(facts.value(name))
+            return facts.display(facts.value(name), language)
         raise KeyError(f"channel text {key!r}: no value for {{{name}}}")
 
     return _PLACEHOLDER.sub(fill, template)

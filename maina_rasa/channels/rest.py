@@ -45,6 +45,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from maina_rasa import startup
 from maina_rasa.channels.common import (
     MAX_SENDER_ID_LENGTH,
     PreparedMessage,
@@ -95,6 +96,7 @@ class _ValidRequest:
         self.input_channel = input_channel
 
 
+@startup.checked_at_start_up
 class GuardedRestInput(RestInput):
     """``rest`` channel that validates requests and masks My Numbers before Rasa."""
 
@@ -214,7 +216,10 @@ class GuardedRestInput(RestInput):
                                        valid, output)
                 )
         except asyncio.CancelledError:
+            # Sanic cancels the handler (request timeout, client gone, shutdown): log it and
+            # let the cancellation go on — swallowing it would keep a cancelled task running.
             logger.error("rest.message.received.timeout sender_len=%d", len(valid.sender_id))
+            raise
         except Exception:  # noqa: BLE001 - the user gets the apology instead of a 500
             logger.exception("rest.message.received.failure")
 

@@ -30,7 +30,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from maina_rasa import feedback
+from maina_rasa import feedback, startup
 from maina_rasa.channels.common import (
     SaysOnceMixin,
     is_valid_sender_id,
@@ -64,6 +64,7 @@ class CountingSocketIOOutput(SaysOnceMixin, feedback.FeedbackOutputMixin, Socket
         await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
+@startup.checked_at_start_up
 class GuardedSocketIOInput(SocketIOInput):
     """``socketio`` channel that masks My Numbers before Rasa sees the message."""
 
