@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import texts
 from maina import clock, dates, lifecycle, residence
 
 DATE_SLOTS = {"birth": "birth_date", "issue": "issue_date", "application": "application_date",
@@ -42,9 +43,9 @@ def _age_based_issue(birth: dt.date, age: int) -> dt.date:
     certificate expiry (the k-th birthday after issue is always birthday N+k), so the
     Nth birthday (or the card's launch date, if later) is exact for the expiry dates.
     """
-    from maina import facts
+    from maina import facts, periods
 
-    return max(lifecycle.birthday_in_year(birth, birth.year + age), facts.value("card.launch_date"))
+    return max(periods.birthday_in_year(birth, birth.year + age), facts.value("card.launch_date"))
 
 
 _CHUNK_END = re.compile(r"[、。,，.!！?？\s]")
@@ -266,9 +267,13 @@ SHOWN = ("rule_ambiguous", "rule_before_change", "rule_assumed_after_change", "r
          "birthday_on_issue_not_counted", "feb29_birthday", "residence_like_nationals",
          "residence_capped_by_stay_end", "residence_birthday_limit_first", "residence_refuge_period",
          "residence_transitional", "validity_change_after_stay_renewal")
-RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "renewal_not_yet_open",
+RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "card_expired_with_stay", "renewal_not_yet_open",
            "certificate_expired", "insurance_grace", "expiry_notice")
 MAX_LINES = 2
+
+
+def _line(explanation: lifecycle.Explanation, lang: str) -> str:
+    return texts.render(f"utter_lifecycle_line_{explanation.code}", lang, **explanation.params)
 
 
 def render(result: lifecycle.LifecycleResult, lang: str) -> Dict[str, str]:
@@ -283,15 +288,15 @@ def render(result: lifecycle.LifecycleResult, lang: str) -> Dict[str, str]:
         if lang != "en":  # also the compact form residents write: 2029/1/15
             day = result.card_expiry
             card_expiry = f"{card_expiry}（{day.year}/{day.month}/{day.day}）"
-    rule_lines = [lifecycle.describe(by_code["card_rule"], lang)] if "card_rule" in by_code else []
-    rule_lines += [lifecycle.describe(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
+    rule_lines = [_line(by_code["card_rule"], lang)] if "card_rule" in by_code else []
+    rule_lines += [_line(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
     if result.signing_certificate_expiry is None and "no_signing_under_min_age" in by_code:
-        cert_line = lifecycle.describe(by_code["no_signing_under_min_age"], lang)
+        cert_line = _line(by_code["no_signing_under_min_age"], lang)
         cert_line = f"{_fmt(result.user_certificate_expiry, lang)} ({cert_line})" if lang == "en" \
             else f"{_fmt(result.user_certificate_expiry, lang)}（{cert_line}）"
     else:
         cert_line = _fmt(result.user_certificate_expiry, lang)
-    renewal_lines = [lifecycle.describe(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]
+    renewal_lines = [_line(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]
     return {
         "card_expiry": card_expiry,
         "card_rule": "\n".join(line for line in rule_lines if line),

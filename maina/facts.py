@@ -82,8 +82,8 @@ def reload() -> None:
     _template_variables.cache_clear()
 
 
-def _display(value: Any, lang: str) -> str:
-    """How a fact reads inside a sentence: 1000 → "1,000", dates in the user's language."""
+def display(value: Any, lang: str) -> str:
+    """How a value reads inside a sentence: 1000 → "1,000", dates in the user's language."""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -98,7 +98,7 @@ def _display(value: Any, lang: str) -> str:
 @functools.lru_cache(maxsize=4)
 def _template_variables(lang: str) -> Dict[str, str]:
     return {
-        key: _display(fact.value, lang)
+        key: display(fact.value, lang)
         for key, fact in all_facts().items()
         if not isinstance(fact.value, (list, dict))
     }

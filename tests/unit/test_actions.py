@@ -3,6 +3,7 @@ dispatcher messages. MAINA_TODAY pins the date."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import pytest
 from rasa_sdk import Tracker
@@ -100,3 +101,27 @@ def test_form_keeps_residence_status_and_asks_for_the_stay_end():
     t = tracker({"residence_status": "留学"})
     slots = asyncio.run(ValidateLifecycleForm().required_slots([], CollectingDispatcher(), t, DOMAIN))
     assert slots == ["birth_date", "issue_date", "residence_status", "stay_end_date"]
+
+
+def test_every_explanation_line_renders_in_both_languages():
+    """Each explanation code the rules produce has its response (ja + en) and every placeholder fills."""
+    from actions.lifecycle import _line
+    from maina import lifecycle
+    from test_lifecycle import CASES, TODAY
+
+    D = dt.date
+    results = [
+        lifecycle.compute_lifecycle(*case[1:3], TODAY, application=case[3], residence_status=case[4],
+                                    stay_end=case[5]) for case in CASES
+    ] + [lifecycle.compute_lifecycle(D(1990, 1, 1), D(2020, 1, 1), TODAY, adult_guardianship=True),
+         lifecycle.compute_lifecycle(D(1988, 9, 3), D(2018, 2, 20), D(2027, 6, 4)),
+         lifecycle.compute_lifecycle(D(1990, 2, 2), D(2026, 10, 20), TODAY,
+                                     residence_status="国籍喪失による経過滞在者", nationality_loss=D(2026, 10, 1))]
+    seen = set()
+    for result in results:
+        for explanation in result.explanations:
+            seen.add(explanation.code)
+            ja, en = _line(explanation, "ja"), _line(explanation, "en")
+            assert ja and en and ja != en, explanation
+            assert "{" not in ja + en
+    assert len(seen) >= 20
