@@ -1,9 +1,12 @@
 """Entity extractor for dates in Japanese and English text (maina.dates does the parsing).
 
-Emits ``date`` entities whose value is an ISO date (``2019-07-01``) or ``invalid:<reason>``
-for impossible dates (2月30日, 平成32年…), with a role (birth / issue / application /
-stay_end) when a cue word says which date it is, and an ``age`` entity (role issue) for
-「30歳のときに作った」. The lifecycle form decides what to do with them.
+Emits ``date`` entities whose value is what is known of the date — an ISO date (``2019-07-01``),
+year and month (``2019-05``), a year (``2019``) or month and day (``--09-03``), see
+maina.partial — or ``invalid:<reason>`` for impossible dates (2月30日, 平成32年…), with a role
+(birth / issue / application / stay_end / card_expiry / cert_expiry) when a cue word says which
+date it is and the group ``on_birthday`` for 「誕生日の平成29年6月15日」; ``age`` entities with
+role ``issue`` (「30歳のときに作った」) or ``current`` (「今45歳」). The lifecycle form decides
+what to do with them.
 """
 from __future__ import annotations
 
@@ -26,20 +29,23 @@ def entities_for(text: str) -> List[Dict[str, Any]]:
     """Date and age entities found in ``text`` (pure function, used by tests too)."""
     found: List[Dict[str, Any]] = []
     for mention in dates.extract_dates(text, clock.today()):
+        partial = mention.partial
         entity: Dict[str, Any] = {
             "entity": "date",
             "start": mention.start,
             "end": mention.end,
-            "value": mention.value.isoformat() if mention.value else f"invalid:{mention.error}",
+            "value": partial.to_slot() if partial else f"invalid:{mention.error}",
             "extractor": NAME,
         }
         if mention.role:
             entity["role"] = mention.role
+        if mention.on_birthday:
+            entity["group"] = "on_birthday"
         found.append(entity)
-    age = dates.extract_age_at_issue(text)
-    if age is not None:
-        found.append({"entity": "age", "start": 0, "end": len(text), "value": age,
-                      "role": "issue", "extractor": NAME})
+    for role, age in (("issue", dates.extract_age_at_issue(text)), ("current", dates.extract_current_age(text))):
+        if age is not None:
+            found.append({"entity": "age", "start": 0, "end": len(text), "value": age,
+                          "role": role, "extractor": NAME})
     return found
 
 
