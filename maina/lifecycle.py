@@ -352,12 +352,18 @@ StatusInput = Union[str, residence.ResidenceStatus, None]
 
 
 
-def _resolve_status(status: StatusInput) -> Optional[residence.ResidenceStatus]:
-    if status is None or isinstance(status, residence.ResidenceStatus):
-        return status
-    resolved = residence.normalise_status(status)
-    if resolved is None:
+def _resolve_status(status: StatusInput, stay_end: Optional[_dt.date]) -> Optional[residence.ResidenceStatus]:
+    """The status to compute with. Someone with a period of stay is a 中長期在留者 even when they
+    did not name their status (a stated stay end is never ignored), and so is a foreign resident
+    who named none (「外国人です」: the stay end is then needed)."""
+    if status is None and stay_end is None:
+        return None
+    resolved = status if isinstance(status, residence.ResidenceStatus) or status is None \
+        else residence.normalise_status(status)
+    if status is not None and resolved is None:
         raise LifecycleInputError(["unknown_residence_status"])
+    if resolved is None or resolved.category == residence.FOREIGN_UNSPECIFIED:
+        return residence.normalise_status(residence.MID_LONG_TERM_KEY)
     return resolved
 
 
@@ -408,7 +414,8 @@ def compute_lifecycle(
 
     ``residence_status``: None for Japanese nationals, else a status name (Japanese or English) or a
     :class:`maina.residence.ResidenceStatus`. ``stay_end``: the period-of-stay end (中長期在留者) or
-    the end of the 一時庇護/仮滞在 period. ``nationality_loss``: date of loss of Japanese
+    the end of the 一時庇護/仮滞在 period; given without a status, the person is taken to be a
+    中長期在留者 (permanent residents have no period of stay). ``nationality_loss``: date of loss of Japanese
     nationality (国籍喪失による経過滞在者). ``certificate_issue``: when the certificates were issued
     or last renewed, if not together with the card.
 
@@ -417,7 +424,7 @@ def compute_lifecycle(
     ``certificate_issue_before_card``, ``certificate_issue_in_future``.
     """
     errors = check_consistency(birth, issue, today, application=application)
-    status = _resolve_status(residence_status)
+    status = _resolve_status(residence_status, stay_end)
     category = status.category if status else None
     if category == residence.NOT_ELIGIBLE:
         errors.append("status_not_eligible")
