@@ -125,7 +125,7 @@ def _expiry_plan(kind: str, expiry: PartialDate, known: Known, today: _dt.date) 
         if kind == "card" and foreign:
             lines.append(Explanation("card_expired_foreign_note", {}))
     else:
-        lines.append(Explanation("renewal_steps", {"kind": kind}))
+        lines.append(Explanation(f"renewal_steps_{kind}", {}))
     return Plan(expiry=ExpiryAnswer(kind, expiry, window.status, tuple(lines)), known=known)
 
 
@@ -262,17 +262,23 @@ def _decide(results: List[LifecycleResult], known: Known, days: List[_dt.date]) 
         widest = max(results, key=lambda r: len(r.alternatives))
         union = {o for r in results for o in _signature(r)}
         if set(_signature(widest)) == union and widest.ambiguous:
-            return Plan(result=_age_rule_depends(widest, known), known=known)
+            return Plan(result=_age_rule_depends(widest, known, days), known=known)
         return _ask_date("issue", None)
     return _ask_date("application", known.application)
 
 
-def _age_rule_depends(result: LifecycleResult, known: Known) -> LifecycleResult:
-    """Both outcomes of an age near the 2022 change, with the facts that decide between them."""
+def _age_rule_depends(result: LifecycleResult, known: Known, days: List[_dt.date]) -> LifecycleResult:
+    """Both outcomes of an age near the 2022 change, with the facts that decide between them: a
+    card received before the change is under the old rule, one received from ``assumed_from`` on
+    (facts card.application_to_issue_max_months after the change) under the new one; in between
+    only the application date decides."""
     early, late = result.alternatives[0], result.alternatives[-1]
     change = late.rule.application_from
     assumed_from = periods.add_months(change, int(facts.value("card.application_to_issue_max_months")))
-    decides = Explanation("age_rule_depends", {
+    by_issue = ("early" if days[0] < change else "") + ("late" if days[-1] >= assumed_from else "")
+    if not by_issue:  # every possible day within the uncertain months: rule_ambiguous asks the application
+        return result
+    decides = Explanation(f"age_rule_depends_{by_issue}", {
         "age": known.age_at_issue, "change_date": change, "early": early.card.expiry, "late": late.card.expiry,
         "assumed_from": assumed_from, "last_before": change - periods.DAY})
     lines = [decides] + [e for e in result.explanations if e.code not in ("rule_ambiguous", "birthday_on_issue_not_counted")]

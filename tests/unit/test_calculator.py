@@ -122,9 +122,29 @@ def test_the_age_path_near_2022_says_which_facts_decide():
     assert result.ambiguous and [o.card.expiry for o in result.alternatives] == [D(2026, 6, 1), D(2031, 6, 1)]
     assert result.card_expiry == D(2026, 6, 1)  # the safe side first
     decides = result.explanations[0]
-    assert decides.code == "age_rule_depends"
+    # received by 2022-03-31: the old rule; April or May 2022 (still 18): the application decides
+    assert decides.code == "age_rule_depends_early"
     assert decides.params["change_date"] == D(2022, 4, 1) and decides.params["assumed_from"] == D(2022, 10, 1)
     assert (decides.params["early"], decides.params["late"]) == (D(2026, 6, 1), D(2031, 6, 1))
+
+
+@pytest.mark.parametrize("birth, age, code, early, late", [
+    # made at 18, born 2003-06-01: received 2021-06-01..2022-05-31. By 2022-03-31 surely the old rule
+    # (minor: 5 → 2026-06-01); in April-May 2022 the application date decides (new rule: 10 → 2031-06-01)
+    (D(2003, 6, 1), 18, "age_rule_depends_early", D(2026, 6, 1), D(2031, 6, 1)),
+    # made at 19, born 2003-06-01: received 2022-06-01..2023-05-31. From 2022-10-01 the new rule
+    # (adult: 1st birthday 2023-06-01 → 10th 2032-06-01); before, the application date decides
+    # (old rule: minor → 5th 2027-06-01)
+    (D(2003, 6, 1), 19, "age_rule_depends_late", D(2027, 6, 1), D(2032, 6, 1)),
+    # made at 19, born 2002-12-01: received 2021-12-01..2022-11-30: both ends are certain, the
+    # middle (2022-04-01..09-30) depends on the application: old 5th 2026-12-01, new 10th 2031-12-01
+    (D(2002, 12, 1), 19, "age_rule_depends_earlylate", D(2026, 12, 1), D(2031, 12, 1)),
+])
+def test_which_facts_decide_depends_on_when_the_age_was(birth, age, code, early, late):
+    result = plan(Known(birth=P.of(birth), age_at_issue=age), TODAY).result
+    decides = result.explanations[0]
+    assert decides.code == code
+    assert (decides.params["early"], decides.params["late"]) == (early, late)
 
 
 @pytest.mark.parametrize("birth, age, error", [
@@ -186,7 +206,7 @@ def test_renewal_window_from_a_known_expiry_date():
     line = answer.explanations[0]
     assert line.code == "renewal_not_yet_open"
     assert (line.params["window_start"], line.params["days_until_open"]) == (D(2026, 12, 16), 21)
-    assert "renewal_steps" in codes(answer.explanations)
+    assert "renewal_steps_card" in codes(answer.explanations)
 
 
 def test_expired_five_months_ago():

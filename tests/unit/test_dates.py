@@ -605,7 +605,8 @@ def test_ages_at_issue_and_now(text, at_issue, now):
 @pytest.mark.parametrize("text, day", [
     ("15日", 15), ("15日です", 15), ("じゅうごにち", 15), ("十五日", 15), ("the 15th", 15), ("15", 15),
     ("えっと、3日かな", 3), ("31", 31),
-    ("32日", None), ("2019年5月15日", None), ("15日に作った", None), ("", None), ("カードなくした", None),
+    ("15日に受け取りました", 15), ("32日", None), ("2019年5月15日", None), ("15日はいい天気", None), ("", None),
+    ("カードなくした", None),
 ])
 def test_parse_day_answer(text, day):
     assert parse_day_answer(text) == day

@@ -18,12 +18,14 @@ PHONE = re.compile(r"(?<!\d)0\d{1,4}[-‐‑–−－ー]\d{1,4}[-‐‑–−�
 ACTION_VARIABLES = {
     "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step",
     "birth_date", "issue_date", "stay_end_date", "residence_status",
+    "what", "known", "advice", "why",
 }
 # Values of the calculator's explanation lines (utter_lifecycle_line_*, rendered by actions/texts.py).
 LINE_VARIABLES = {
     "birthdays", "birthday_expiry", "age_at_issue", "application", "adult_age", "change_date", "status",
     "status_en", "stay_end", "limit", "latest", "period_end", "event", "card_expiry", "possible_from",
-    "window_start", "days_until_open", "expiry", "days_left", "until",
+    "window_start", "days_until_open", "expiry", "days_left", "until", "early", "late", "note", "known", "age",
+    "last_before", "assumed_from",
 }
 
 
