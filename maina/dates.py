@@ -363,7 +363,7 @@ def _cues() -> Tuple[_Cue, ...]:
          "cert_expiry"),
         (r"\bexpire[sd]?\b|\bexpiry\b|\bexpiration\b|\bvalid until\b|\bvalid till\b|\bran out\b", "card_expiry"),
         (r"\bapplied\b|\bapplication\b|\bapply\b|\bsubmitted\b", "application"),
-        (r"\bgot\b|\bissued?\b|\breceived\b|\bpicked (?:it )?up\b|\bcollected\b|\bobtained\b|\bmade\b|\bcreated\b",
+        (r"\bgot\b|\bget\b|\bissued?\b|\breceived\b|\bpicked (?:it )?up\b|\bcollected\b|\bobtained\b|\bmade\b|\bcreated\b",
          "issue"),
     ]
     # longest alternative first, so that 在留期間の満了日 is one cue rather than 在留期間 + 満了日
