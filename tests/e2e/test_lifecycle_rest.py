@@ -151,7 +151,7 @@ TOLD_AS_RESIDENTS_DO = [
     ("my card expire date pass already, 5 month ago. can i still renew? how much money?",
      ["free", "30 September 2026"]),
     # expired 3 months ago → August 2026: insurance until the end of November 2026
-    ("3か月前に期限が切れてた、まだ更新できる？保険証は？", ["2026年（令和8年）11月30日", "無料"]),
+    ("期限、3ヶ月前に切れちゃってた…今からでも大丈夫？", ["2026年（令和8年）11月30日", "無料"]),
     # expiring in December 2026: for every December day the window is already open
     ("有効期限は2026年12月まで。もう更新できる？", ["今、更新できるよ"]),
     # age path: born 1990-01-15, made at 30 (2020-01-15..2021-01-14) → birthdays 31..40 → 2030-01-15
