@@ -51,6 +51,11 @@ ERROR_SLOTS = {
     "status_not_eligible": LIFECYCLE_SLOTS,
 }
 DETAIL_SLOT = calculator.ASK_DETAIL  # asked for, never filled: the answer completes a date slot
+# 「わからない」「覚えてない」 to a question of the form: a hint where to find it, then the question again
+DONT_KNOW = re.compile(r"わから|分から|わかんな|知らな|しらな|覚えてな|おぼえてな|忘れ|わすれ|不明|"
+                       r"don'?t know|do not know|not sure|no idea|can'?t remember|forgot|dunno", re.I)
+HINT_FOR = {"birth": "birth", "issue": "issue", "application": "issue", "stay_end": "stay_end",
+            "card_expiry": "expiry", "cert_expiry": "expiry"}
 
 
 def _language(tracker: Tracker) -> str:
@@ -173,10 +178,16 @@ class ValidateLifecycleForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         values, problem, birthday_seen = (corrections, None, None) if corrections else \
             _read(text, message.get("entities") or [], slots, requested, known_from(slots))
-        if problem and not values:
-            dispatcher.utter_message(response=f"utter_lifecycle_{problem}")
-            if requested:  # a SlotSet, or Rasa would reject the form silently and the reason be lost
-                values[requested if requested in LIFECYCLE_SLOTS else DETAIL_SLOT] = None
+        if not values and requested:
+            intent = ((message.get("intent") or {}).get("name"))
+            if problem:
+                dispatcher.utter_message(response=f"utter_lifecycle_{problem}")
+            elif DONT_KNOW.search(text):
+                dispatcher.utter_message(response=f"utter_lifecycle_dont_know_{_hint(requested, known_from(slots))}")
+            elif intent not in ("affirm", "deny"):
+                return []  # not an answer: Rasa's rules answer it, then the form asks again
+            # a SlotSet, or Rasa would reject the form and the turn end without a word
+            values[requested if requested in LIFECYCLE_SLOTS else DETAIL_SLOT] = None
         updated = {**slots, **{k: v for k, v in values.items() if k in LIFECYCLE_SLOTS}}
         outcome = calculator.plan(dataclasses.replace(known_from(updated), birthday_seen=birthday_seen),
                                   clock.today())
@@ -190,6 +201,15 @@ class ValidateLifecycleForm(FormValidationAction):
             values = {**{slot: None for slot, value in stored.items() if value is not None}, **values}
         tracker.slots.update(values)
         return [SlotSet(slot, value) for slot, value in values.items()]
+
+
+def _hint(requested: str, known: calculator.Known) -> str:
+    """Which 「わからない」 hint fits the question the form asked."""
+    if requested == DETAIL_SLOT:
+        detail = calculator.plan(known, clock.today()).detail
+        return HINT_FOR[detail.date] if detail else "issue"
+    role = next((role for role, slot in DATE_SLOTS.items() if slot == requested), "issue")
+    return HINT_FOR[role]
 
 
 def _events_since_user(tracker: Tracker) -> List[Dict[str, Any]]:
@@ -249,10 +269,15 @@ def _read(text: str, entities: List[Dict[str, Any]], slots: Dict[str, Any], requ
             values[slot] = _merged(slots.get(slot), partial)
         elif not slot:
             unassigned.append(partial)
-    # Dates without a cue word: the one the form asked for, else birth then issue.
+    # Dates without a cue word: the one the form asked for, else a date still to come is the card's
+    # expiry (「1/31/2027だけど、いつから更新？」), else birth then issue.
     for partial in unassigned:
         if asked_for in DATE_SLOTS.values() and asked_for not in values:
             values[asked_for] = _merged(slots.get(asked_for), partial)
+            continue
+        first = partial.first_day()
+        if not asked_for and first is not None and first > clock.today() and "card_expiry_date" not in values:
+            values["card_expiry_date"] = partial.to_slot()
             continue
         for slot in ("birth_date", "issue_date"):
             if slot not in values and not slots.get(slot):

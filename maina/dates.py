@@ -202,7 +202,8 @@ _NUMBER_BEFORE = r"(?<=[0-9〇一二三四五六七八九十百千元])"
 _KANA_WORDS = {"きげん": "期限", "ゆうこう": "有効", "こうふ": "交付", "はっこう": "発行", "しんせい": "申請",
                "たんじょうび": "誕生日", "ざいりゅう": "在留", "うけと": "受け取", "さくせい": "作成", "しゅとく": "取得",
                "まえ": "前", "せんげつ": "先月", "こんげつ": "今月", "きょねん": "去年", "おととし": "一昨年",
-               "ことし": "今年", "きのう": "昨日", "おととい": "一昨日"}
+               "ことし": "今年", "きのう": "昨日", "おととい": "一昨日", "らいげつ": "来月", "らいねん": "来年",
+               "あした": "明日"}
 
 
 def _kana_number(m: "re.Match[str]") -> str:
@@ -351,7 +352,7 @@ def _cues() -> Tuple[_Cue, ...]:
          "issue", _AFTER),
         (r"申請|申し込|申込", "application", _AFTER),
         (r"満了|在留期間が切れ|在留期限が切れ|ビザが切れ", "stay_end", _AFTER),
-        (r"まで有効|で期限切れ|に期限切れ|期限が切れ|期限切れ|切れ(?:た|て|ちゃ|そう|る|ます)", "card_expiry", _AFTER),
+        (r"まで有効|で期限切れ|に期限切れ|期限が切れ|期限切れ|[切き]れ(?:た|て|ちゃ|そう|る|ます)", "card_expiry", _AFTER),
         (r"(?:電子)?証明書(?:の(?:有効)?期限)?(?:が|は)?切れ", "cert_expiry", _AFTER),
     ]
     en = [
@@ -558,30 +559,38 @@ _EXTRACTORS = (
 )
 
 
-# Dates counted back from today. 「期限の3か月前から」「3か月前になったら」 count from another
-# date or into the future: not dates.
+# Dates counted from today: back (「3か月前」「先月」 "5 months ago") or ahead (「来月」「あと2か月で」
+# "in 2 months", for expiry dates). 「期限の3か月前から」「3か月前になったら」 count from another date
+# or into the future: not dates.
 _REL_UNITS = r"か月|ヶ月|カ月|ケ月|箇月|ヵ月|ヶ月間|か月間|年|日"
 _RE_REL_JA = re.compile(
     rf"(?<![\d.])(?P<n>\d{{1,3}}|{_KNUM}|半)\s*(?P<unit>{_REL_UNITS})\s*(?:くらい|ぐらい|ほど|ちょっと|ちょい)?\s*前"
     r"(?!\s*(?:から|まで|以内|になったら|になる|になれ|に(?:通知|案内|お知らせ)))"
 )
-_RE_REL_JA_WORD = re.compile(r"先々月|先月|今月|一昨年|去年|昨年|今年|一昨日|昨日")
+_RE_REL_JA_AHEAD = re.compile(
+    rf"あと\s*(?P<n>\d{{1,3}}|{_KNUM}|半)\s*(?P<unit>{_REL_UNITS})\s*(?:くらい|ぐらい|ほど|ちょっと|ちょい)?\s*で")
+_RE_REL_JA_WORD = re.compile(r"先々月|先月|今月|再来月|来月|(?:一昨年|去年|昨年|今年|来年)(?!度)|一昨日|昨日|明日")
 _EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "half a": 0.5}
 _RE_REL_EN = re.compile(
     r"\b(?:(?P<n>\d{1,3}|" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) +
-    r")\s+(?P<unit>months?|years?|days?)\s+ago\b|(?P<word>last month|last year|this month|this year|"
-    r"the day before yesterday|yesterday))"
+    r")\s+(?P<unit>months?|years?|days?)\s+ago\b|\bin\s+(?P<ahead>\d{1,3}|" +
+    "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + r")\s+(?P<ahead_unit>months?|years?|days?)\b|"
+    r"(?P<word>last month|last year|this month|this year|next month|next year|the day before yesterday|"
+    r"yesterday|tomorrow))"
 )
 _REL_WORDS = {"先々月": ("months", 2), "先月": ("months", 1), "今月": ("months", 0), "一昨年": ("years", 2),
               "去年": ("years", 1), "昨年": ("years", 1), "今年": ("years", 0), "一昨日": ("days", 2),
               "昨日": ("days", 1), "last month": ("months", 1), "this month": ("months", 0),
               "last year": ("years", 1), "this year": ("years", 0), "yesterday": ("days", 1),
-              "the day before yesterday": ("days", 2)}
+              "the day before yesterday": ("days", 2), "再来月": ("months", -2), "来月": ("months", -1),
+              "来年": ("years", -1), "明日": ("days", -1), "next month": ("months", -1),
+              "next year": ("years", -1), "tomorrow": ("days", -1)}
 
 
 def _counted_back(start: int, end: int, unit: str, n: float, today: _dt.date) -> Optional[_Raw]:
-    """The day, month or year ``n`` units before today, as known as the unit allows."""
+    """The day, month or year ``n`` units before today (after it when negative), as known as the
+    unit allows."""
     raw = _Raw(start, end, relative=True)
     if unit == "days":
         day = today - _dt.timedelta(days=int(n))
@@ -597,18 +606,23 @@ def _counted_back(start: int, end: int, unit: str, n: float, today: _dt.date) ->
 
 def _relative(norm: str, today: _dt.date) -> List[_Raw]:
     found: List[_Raw] = []
-    for m in _RE_REL_JA.finditer(norm):
-        if norm[:m.start()].rstrip().endswith("の"):
-            continue  # 期限の3か月前: counted from another date
-        n = 0.5 if m.group("n") == "半" else parse_number(m.group("n"))
-        unit = "years" if m.group("unit") == "年" else "days" if m.group("unit") == "日" else "months"
-        if n is not None and n <= 100:
-            found.append(_counted_back(m.start(), m.end(), unit, n, today))
+    for pattern, sign in ((_RE_REL_JA, 1), (_RE_REL_JA_AHEAD, -1)):
+        for m in pattern.finditer(norm):
+            if norm[:m.start()].rstrip().endswith("の"):
+                continue  # 期限の3か月前: counted from another date
+            n = 0.5 if m.group("n") == "半" else parse_number(m.group("n"))
+            unit = "years" if m.group("unit") == "年" else "days" if m.group("unit") == "日" else "months"
+            if n is not None and n <= 100:
+                found.append(_counted_back(m.start(), m.end(), unit, sign * n, today))
     for m in _RE_REL_JA_WORD.finditer(norm):
         found.append(_counted_back(m.start(), m.end(), *_REL_WORDS[m.group(0)], today))
     for m in _RE_REL_EN.finditer(norm):
         if m.group("word"):
             found.append(_counted_back(m.start(), m.end(), *_REL_WORDS[m.group("word")], today))
+            continue
+        if m.group("ahead"):
+            n = _EN_NUMBERS.get(m.group("ahead")) or int(m.group("ahead"))
+            found.append(_counted_back(m.start(), m.end(), m.group("ahead_unit").rstrip("s") + "s", -n, today))
             continue
         n = _EN_NUMBERS.get(m.group("n")) or int(m.group("n"))
         found.append(_counted_back(m.start(), m.end(), m.group("unit").rstrip("s") + "s", n, today))

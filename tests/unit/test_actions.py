@@ -352,3 +352,36 @@ def test_every_answer_line_is_used_and_renders_in_both_languages():
     lines = {name[len("utter_lifecycle_line_"):] for name in texts.responses() if name.startswith("utter_lifecycle_line_")}
     rendered_by_the_action = {"either", "cert_without_signing", "known_card_expiry", "known_certificate_expiry"}
     assert lines - used - rendered_by_the_action == set(), "answer lines nothing produces"
+
+
+@pytest.mark.parametrize("said, intent, hint", [
+    ("わからない", "deny", "utter_lifecycle_dont_know_issue"),
+    ("覚えてない…", "out_of_scope", "utter_lifecycle_dont_know_issue"),
+    ("not sure, sorry", "deny", "utter_lifecycle_dont_know_issue"),
+    ("はい", "affirm", None),  # not an answer: the question again, never silence
+])
+def test_no_answer_to_a_question_gets_a_hint_and_the_question_again(said, intent, hint):
+    talk = Conversation()
+    talk.say("1985年4月4日生まれです", intent="ask_my_expiry")
+    assert talk.slots["requested_slot"] == "issue_date"
+    messages = talk.say(said, intent=intent)
+    assert [m["response"] for m in messages] == ([hint] if hint else []) + ["utter_ask_issue_date"]
+
+
+def test_where_to_find_the_stay_end():
+    talk = Conversation()
+    talk.say("留学生です。1992年2月14日生まれ、2024年5月20日交付", intent="ask_my_expiry")
+    messages = talk.say("在留期限わからない", intent="inform")
+    assert [m["response"] for m in messages] == ["utter_lifecycle_dont_know_stay_end", "utter_ask_stay_end_date"]
+
+
+def test_a_date_still_to_come_without_a_cue_is_the_cards_expiry():
+    # 2027-01-31: less than 3 months remain from 2026-11-01 → open on 2026-11-25, 67 days left
+    talk = Conversation()
+    talk.say("2027/1/31だけど、いつから更新できる？", intent="ask_my_expiry")
+    assert talk.slots["card_expiry_date"] == "2027-01-31"
+    assert "あと67日" in texts_of(talk.last("utter_lifecycle_expiry_result"))
+
+
+def texts_of(message):
+    return " ".join(str(v) for v in message.values())

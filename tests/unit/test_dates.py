@@ -621,3 +621,23 @@ def test_kana_garbage_keeps_offsets(text):
     extract_age_at_issue(text)
     extract_current_age(text)
     parse_day_answer(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # TODAY = 2026-11-25: expiry dates counted ahead
+    ("カードの期限が来月で切れそう", ("来月", "2026-12", "card_expiry")),
+    ("あと2か月で期限が切れる", ("あと2か月で", "2027-01", "card_expiry")),
+    ("らいげつ きれる", ("らいげつ", "2026-12", "card_expiry")),
+    ("明日切れる", ("明日", "2026-11-26", "card_expiry")),
+    ("my card expires in 2 months", ("in 2 months", "2027-01", "card_expiry")),
+    ("expires next month", ("next month", "2026-12", "card_expiry")),
+    ("1/31/2027にきれるけど", ("1/31/2027", "2027-01-31", "card_expiry")),
+])
+def test_dates_counted_ahead(text, expected):
+    [m] = extract_dates(text, TODAY)
+    assert (m.text, m.partial.to_slot(), m.role) == expected
+
+
+@pytest.mark.parametrize("text", ["来年度に更新", "in 2019 I got it", "申請してから1か月後に受け取った", "きれいな写真"])
+def test_not_counted_ahead(text):
+    assert [m for m in extract_dates(text, TODAY) if m.relative] == []
