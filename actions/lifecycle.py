@@ -54,6 +54,9 @@ DETAIL_SLOT = calculator.ASK_DETAIL  # asked for, never filled: the answer compl
 # 「わからない」「覚えてない」 to a question of the form: a hint where to find it, then the question again
 DONT_KNOW = re.compile(r"わから|分から|わかんな|知らな|しらな|覚えてな|おぼえてな|忘れ|わすれ|不明|"
                        r"don'?t know|do not know|not sure|no idea|can'?t remember|forgot|dunno", re.I)
+# Intents of an answer to the form's question (their rules lead back into the form): when nothing
+# usable was said, the question is asked again rather than the turn ending in silence.
+ANSWER_INTENTS = {"inform", "ask_my_expiry", "affirm", "deny"}
 HINT_FOR = {"birth": "birth", "issue": "issue", "application": "issue", "stay_end": "stay_end",
             "card_expiry": "expiry", "cert_expiry": "expiry"}
 
@@ -179,13 +182,12 @@ class ValidateLifecycleForm(FormValidationAction):
         values, problem, birthday_seen = (corrections, None, None) if corrections else \
             _read(text, message.get("entities") or [], slots, requested, known_from(slots))
         if not values and requested:
-            intent = ((message.get("intent") or {}).get("name"))
             if problem:
                 dispatcher.utter_message(response=f"utter_lifecycle_{problem}")
             elif DONT_KNOW.search(text):
                 dispatcher.utter_message(response=f"utter_lifecycle_dont_know_{_hint(requested, known_from(slots))}")
-            elif intent not in ("affirm", "deny"):
-                return []  # not an answer: Rasa's rules answer it, then the form asks again
+            elif _intent(tracker) not in ANSWER_INTENTS:
+                return []  # another question: Rasa's rules answer it, then the form asks again
             # a SlotSet, or Rasa would reject the form and the turn end without a word
             values[requested if requested in LIFECYCLE_SLOTS else DETAIL_SLOT] = None
         updated = {**slots, **{k: v for k, v in values.items() if k in LIFECYCLE_SLOTS}}
@@ -218,25 +220,25 @@ def _events_since_user(tracker: Tracker) -> List[Dict[str, Any]]:
     return events[last_user + 1:]
 
 
-def _left_for_another_topic(tracker: Tracker) -> bool:
-    """The form runs again after another action answered the message (an unhappy path): was
-    that message about another topic?"""
-    ran = {e.get("name") for e in _events_since_user(tracker) if e.get("event") == "action"}
-    interrupted = bool(ran - {"lifecycle_form", "action_listen", "validate_lifecycle_form", None})
-    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    return interrupted and intent not in CONTINUES_CALCULATOR
+def _intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
 
 def _answered_already(tracker: Tracker) -> bool:
-    """The form resumes after a side question: that message was read the first time round."""
+    """The form runs again after another action answered the message (an unhappy path): that
+    message was read the first time round."""
     ran = {e.get("name") for e in _events_since_user(tracker) if e.get("event") == "action"}
     return bool(ran - {"lifecycle_form", "action_listen", "validate_lifecycle_form", None})
 
 
+def _left_for_another_topic(tracker: Tracker) -> bool:
+    """After another action answered the message: was it about another topic?"""
+    return _answered_already(tracker) and _intent(tracker) not in CONTINUES_CALCULATOR
+
+
 def _starts_over(tracker: Tracker) -> bool:
     """A new 「期限を調べたい」 after an answer: a new calculation, nothing carried over."""
-    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    return intent == "ask_my_expiry" and not tracker.get_slot("requested_slot")
+    return _intent(tracker) == "ask_my_expiry" and not tracker.get_slot("requested_slot")
 
 
 def _read(text: str, entities: List[Dict[str, Any]], slots: Dict[str, Any], requested: Optional[str],

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -173,6 +174,25 @@ def _issue_days(known: Known, birth: _dt.date, today: _dt.date) -> Tuple[List[_d
     return [lo + _dt.timedelta(days=i) for i in range((hi - lo).days + 1)], None
 
 
+def _telling_days(first: _dt.date, last: _dt.date, birth: _dt.date) -> List[_dt.date]:
+    """The days of [first, last] that stand for all of them: the answer for an issue day changes
+    only where the age or the first birthday after it changes (birthdays; 1 March for 29 February
+    births) or where another validity rule may apply (a rule's first day, and that day plus the
+    application-to-issue assumption). Every stretch between such days answers as its ends do, so
+    both sides of each are evaluated; tests compare with every single day."""
+    gap = int(facts.value("card.application_to_issue_max_months"))
+    marks = {first, last}
+    for year in range(first.year, last.year + 1):
+        marks.add(periods.birthday_in_year(birth, year))
+        marks.add(periods.day_turning(birth, year - birth.year))
+    for rule in lifecycle.validity_rules():
+        for edge in (rule.application_from, rule.application_to and rule.application_to + periods.DAY):
+            if edge is not None:
+                marks.update((edge, periods.add_months(edge, gap)))
+    around = {day + _dt.timedelta(days=shift) for day in marks for shift in (-1, 0, 1)}
+    return sorted(day for day in around if first <= day <= last)
+
+
 def _signature(result: LifecycleResult) -> Tuple:
     return tuple((o.card.expiry, o.certificates.user_expiry, o.certificates.signing_expiry)
                  for o in result.alternatives)
@@ -194,8 +214,12 @@ def _common(results: Sequence[LifecycleResult], representative: LifecycleResult)
     return [e for e in representative.explanations if e.code in shared]
 
 
+@functools.lru_cache(maxsize=256)
 def plan(known: Known, today: _dt.date) -> Plan:
-    """The answer from ``known``, or what to ask next (see the module docstring)."""
+    """The answer from ``known``, or what to ask next (see the module docstring).
+
+    Pure, so cached: one turn of the form asks for the same plan several times, and an age or a
+    year means a few hundred rule evaluations."""
     if known.card_expiry is not None and (known.birth is None or known.issue is None):
         return _expiry_plan("card", known.card_expiry, known, today)
     if known.cert_expiry is not None and (known.birth is None or known.issue is None):
@@ -228,7 +252,7 @@ def plan(known: Known, today: _dt.date) -> Plan:
         return Plan(error=error, known=known)
     results: List[LifecycleResult] = []
     first_error: Optional[str] = None
-    for day in days:
+    for day in _telling_days(days[0], days[-1], birth):
         for application in _application_days(known.application, day):
             try:
                 results.append(lifecycle.compute_lifecycle(birth, day, today, application=application,

@@ -188,58 +188,63 @@ def test_dates_told_as_residents_do(bot, question, expected):
         assert fragment in answer, answer
 
 
-def test_month_only_asks_only_the_day(bot):
+# Conversations: (message, fragments the answer must contain) per turn.
+DIALOGUES = {
+    "month-only: only the day is asked": [
+        # born 1990-05-15, made in May 2019: before the 15th → 2028-05-15, from the 15th → 2029-05-15
+        ("平成2年5月15日生まれで、令和元年5月にマイナカード作りました。いつまで？", ["2019年（令和元年）5月の何日"]),
+        # the 20th: age 29 → 1st birthday after 2020-05-15 → 10th 2029-05-15
+        ("20日です", ["2029年（令和11年）5月15日"]),
+    ],
+    "month-only: the day in kana": [
+        # born 1975-05-20, made in May 2019: the day decides; じゅうごにち = 15 → 1st birthday
+        # 2019-05-20 → 10th 2028-05-20
+        ("1975年5月20日生まれ。2019年5月にカード作った。期限は？", ["何日"]),
+        ("じゅうごにち", ["2028年（令和10年）5月20日"]),
+    ],
+    "month-only in English": [
+        # born 1990-05-15, card in May 2019 → the day decides; the 20th → 15 May 2029
+        ("I was born on 15 May 1990 and got my card in May 2019. When does it expire?", ["Which day of May 2019"]),
+        ("the 20th", ["15 May 2029"]),
+    ],
+    "period of stay over several messages": [
+        # 留学, born 2001-04-10, issued 2023-04-20 (22): birthday rule 2033-04-10; stay ends 2027-03-31
+        ("留学生です。マイナンバーカードの期限を計算してほしい", ["生年月日"]),
+        ("2001年4月10日", ["交付日"]),
+        ("2023年4月20日に受け取りました", ["在留期間"]),
+        ("2027年3月31日です", ["2027年（令和9年）3月31日"]),
+    ],
+    "period of stay told after the answer": [
+        # born 1992-02-14, issued 2024-05-20 (32) → 10th birthday after issue 2034-02-14; then the
+        # stay end 2027-03-31 → the card ends on 2027-03-31
+        ("1992年2月14日生まれ、2024年5月20日交付。期限は？", ["2034年（令和16年）2月14日"]),
+        ("あ、在留期限は2027年3月31日です", ["2027年（令和9年）3月31日"]),
+    ],
+    "a side question inside the form, then the form goes on": [
+        ("自分のカードの有効期限を調べたい", ["生年月日"]),
+        ("友達は10年って言ってたけど違うの？", ["回目の誕生日", "生年月日"]),  # the rule, then the question again
+        # born 1990-01-15, issued 2019-03-10 (29) → 1st 2020-01-15 → 10th 2029-01-15
+        ("1990年1月15日生まれ、2019年3月10日に受け取った", ["2029年（令和11年）1月15日"]),
+        # after the answer, the rule for this resident: 29 on the issue day, 10th birthday
+        ("なんで10回目の誕生日なの？", ["29歳", "10回目"]),
+    ],
+    "「わからない」 gets a hint and the question again": [
+        ("有効期限を計算して", ["生年月日"]),
+        ("1985年4月4日", ["交付日"]),
+        ("覚えてない", ["だいたいで大丈夫", "交付日"]),
+        # made at 33: 2018-04-04..2019-04-03 → birthdays 34..43 → the 43rd, 2028-04-04
+        ("33歳のときだったと思う", ["2028年（令和10年）4月4日"]),
+    ],
+}
+
+
+@pytest.mark.parametrize("turns", DIALOGUES.values(), ids=DIALOGUES.keys())
+def test_conversations_told_as_residents_do(bot, turns):
     sender = f"told-{uuid.uuid4().hex[:8]}"
-    # born 1990-05-15, made in May 2019: before the 15th → 2028-05-15, from the 15th → 2029-05-15
-    ask = bot.text("平成2年5月15日生まれで、令和元年5月にマイナカード作りました。いつまで？", sender)
-    assert "2019年（令和元年）5月の何日" in ask, ask
-    # the 20th: age 29 → 1st birthday after 2020-05-15 → 10th 2029-05-15
-    assert "2029年（令和11年）5月15日" in bot.text("20日です", sender)
-
-
-def test_month_only_day_in_kana(bot):
-    sender = f"told-{uuid.uuid4().hex[:8]}"
-    # born 1975-05-20, made in May 2019: the day decides; じゅうごにち = 15 → 1st birthday 2019-05-20
-    # → 10th 2028-05-20
-    assert "何日" in bot.text("1975年5月20日生まれ。2019年5月にカード作った。期限は？", sender)
-    assert "2028年（令和10年）5月20日" in bot.text("じゅうごにち", sender)
-
-
-def test_month_only_in_english(bot):
-    sender = f"told-{uuid.uuid4().hex[:8]}"
-    # born 1990-05-15, card in May 2019 → the day decides; the 20th → 15 May 2029
-    ask = bot.text("I was born on 15 May 1990 and got my card in May 2019. When does it expire?", sender)
-    assert "Which day of May 2019" in ask, ask
-    assert "15 May 2029" in bot.text("the 20th", sender)
-
-
-def test_period_of_stay_over_several_messages(bot):
-    sender = f"told-{uuid.uuid4().hex[:8]}"
-    # 留学, born 2001-04-10, issued 2023-04-20 (22): birthday rule 2033-04-10; stay ends 2027-03-31
-    assert "生年月日" in bot.text("留学生です。マイナンバーカードの期限を計算してほしい", sender)
-    assert "交付日" in bot.text("2001年4月10日", sender)
-    assert "在留期間" in bot.text("2023年4月20日に受け取りました", sender)
-    assert "2027年（令和9年）3月31日" in bot.text("2027年3月31日です", sender)
-
-
-def test_period_of_stay_told_after_the_answer(bot):
-    sender = f"told-{uuid.uuid4().hex[:8]}"
-    # born 1992-02-14, issued 2024-05-20 (32) → 10th birthday after issue 2034-02-14; then the stay
-    # end 2027-03-31 → the card ends on 2027-03-31
-    assert "2034年（令和16年）2月14日" in bot.text("1992年2月14日生まれ、2024年5月20日交付。期限は？", sender)
-    assert "2027年（令和9年）3月31日" in bot.text("あ、在留期限は2027年3月31日です", sender)
-
-
-def test_side_question_inside_the_form_then_the_form_goes_on(bot):
-    sender = f"told-{uuid.uuid4().hex[:8]}"
-    assert "生年月日" in bot.text("自分のカードの有効期限を調べたい", sender)
-    side = bot.text("友達は10年って言ってたけど違うの？", sender)
-    assert "回目の誕生日" in side and "生年月日" in side, side  # the rule, then the question again
-    # born 1990-01-15, issued 2019-03-10 (29) → 1st 2020-01-15 → 10th 2029-01-15
-    assert "2029年（令和11年）1月15日" in bot.text("1990年1月15日生まれ、2019年3月10日に受け取った", sender)
-    # after the answer: the rule for this resident — 29 on the issue day, 10th birthday
-    why = bot.text("なんで10回目の誕生日なの？", sender)
-    assert "29歳" in why and "10回目" in why, why
+    for message, expected in turns:
+        answer = bot.text(message, sender)
+        for fragment in expected:
+            assert fragment in answer, (message, answer)
 
 
 def test_another_topic_inside_the_form_stops_it(bot):

@@ -290,3 +290,36 @@ def test_a_month_only_issue_date_gives_a_date_only_when_every_day_of_the_month_d
     else:
         assert outcome.result is None
         assert (outcome.ask, outcome.detail.date, outcome.detail.missing) == ("date_detail", "issue", "day")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.dates(D(1930, 1, 1), D(2015, 12, 31)), st.integers(0, 95))
+def test_the_age_path_agrees_with_every_day_of_that_year_of_life(birth, age):
+    from maina import periods
+
+    first = max(periods.day_turning(birth, age), D(2016, 1, 1))
+    last = min(periods.day_turning(birth, age + 1) - dt.timedelta(days=1), TODAY)
+    outcome = plan(Known(birth=P.of(birth), age_at_issue=age), TODAY)
+    if first > last:
+        assert outcome.error in ("issue_before_card_launch", "age_in_future")
+        return
+    every_day = {_signature(lifecycle.compute_lifecycle(birth, first + dt.timedelta(days=i), TODAY))
+                 for i in range((last - first).days + 1)}
+    assert outcome.result is not None
+    if len(every_day) == 1:
+        assert {_signature(outcome.result)} == every_day
+    else:  # only the validity rule differs: both dates, the earlier first
+        assert set(_signature(outcome.result)) == {o for signature in every_day for o in signature}
+        assert outcome.result.ambiguous
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.dates(D(1930, 1, 1), D(2015, 12, 31)), st.integers(2016, 2026))
+def test_a_year_only_issue_date_gives_a_date_only_when_every_day_of_the_year_does(birth, year):
+    year_only = P(year)
+    every_day = {_signature(lifecycle.compute_lifecycle(birth, day, TODAY)) for day in year_only.days(hi=TODAY)}
+    outcome = plan(Known(birth=P.of(birth), issue=year_only), TODAY)
+    if len(every_day) == 1:
+        assert outcome.result is not None and {_signature(outcome.result)} == every_day
+    else:
+        assert outcome.result is None and (outcome.detail.date, outcome.detail.missing) == ("issue", "month_day")
