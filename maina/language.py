@@ -27,6 +27,9 @@ from maina.mynumber import MARKER
 
 JA, EN = "ja", "en"
 LANGUAGES = (JA, EN)
+# Languages recognised but not (yet) spoken: the resident gets the foreign-language hotline in
+# their language (issue 11); every other answer falls back to English for them.
+RECOGNISED_ONLY = ("zh", "ko", "vi", "th", "ne", "my", "es", "pt", "tl", "id")
 
 _HIRAGANA = re.compile("[\u3041-\u309f]")
 _JAPANESE = re.compile(
@@ -161,8 +164,75 @@ def switch_request(text: Any) -> Optional[str]:
     return _SWITCH_INDEX.get(key)
 
 
+# Scripts that name their language (Devanagari: Nepali, the largest such group in Japan).
+_SCRIPTS = (
+    ("ko", re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("th", re.compile("[\u0e00-\u0e7f]")),
+    ("ne", re.compile("[\u0900-\u097f]")),
+    ("my", re.compile("[\u1000-\u109f]")),
+)
+_KANA = re.compile("[\u3041-\u309f\u30a1-\u30ff\u31f0-\u31ff]")
+# Han characters Japanese does not use (simplified and traditional forms) and Chinese
+# function words: Han text with one of these and no kana is Chinese.
+_CHINESE = re.compile(
+    "[们这么吗呢吧请谢还个该让给说时间过对现见问题发证码补办丢钱几为从东长门开关书买卖怎啥咋哪"
+    "們這麼嗎沒讓說對發證號碼辦錢會從關賣丟]|我的|你好|什麼"
+)
+# Vietnamese letters (Latin with Vietnamese diacritics).
+_VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+# Latin-script languages by their frequent words (after NFKC, lower case, accents kept).
+_LATIN_CUES = {
+    "es": frozenset("""hola tarjeta perdí perdi cómo dónde cuánto cuanto cuesta necesito quiero
+        puedo número numero gracias renovar ayuda favor mi tengo está esta qué dónde donde perdido
+        robada robaron también hablo español espanol""".split()),
+    "pt": frozenset("""olá ola cartão cartao perdi meu minha não nao obrigado obrigada onde quanto
+        custa preciso quero posso você voce renovar ajuda está perdido roubado também falo
+        português portugues como""".split()),
+    "tl": frozenset("""po ang ng mga ko nawala paano saan magkano salamat kailangan ba yung ako
+        ninyo nyo kayo naman lang pwede puwede tagalog""".split()),
+    "id": frozenset("""saya kartu hilang bagaimana berapa dimana mana terima kasih tolong tidak bisa
+        apa yang dengan untuk ini itu sudah harus mau bahasa indonesia""".split()),
+}
+_LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
+
+
+def recognised_language(text: Any) -> Optional[str]:
+    """The code of a language Maina-chan recognises but does not speak, or None.
+
+    Korean, Thai, Nepali (Devanagari) and Burmese by script; Chinese by Han characters or
+    words Japanese does not use, with no kana; Vietnamese by its letters; Spanish,
+    Portuguese, Tagalog and Indonesian by at least two of their frequent words and more of
+    them than English ones.
+    """
+    if not isinstance(text, str):
+        return None
+    plain = _plain(text)
+    if not plain.strip() or plain.lstrip().startswith("/"):
+        return None
+    for code, script in _SCRIPTS:
+        if script.search(plain):
+            return code
+    if not _KANA.search(plain) and _CHINESE.search(plain):
+        return "zh"
+    if _VIETNAMESE.search(plain):
+        return "vi"
+    words = _LATIN_WORD.findall(plain)
+    if not words:
+        return None
+    english = sum(1 for w in words if w in EN_CUES and w not in NEUTRAL_WORDS)
+    best, best_count = None, 0
+    for code, cues in _LATIN_CUES.items():
+        count = sum(1 for w in words if w in cues)
+        if count > best_count:
+            best, best_count = code, count
+    if best_count >= 2 and best_count > english:
+        return best
+    return None
+
+
 def detect_language(text: Any) -> Optional[str]:
-    """"ja", "en", or None when the message does not say (see the module docstring)."""
+    """"ja", "en", one of :data:`RECOGNISED_ONLY`, or None when the message does not say
+    (see the module docstring)."""
     if not isinstance(text, str):
         return None
     plain = _plain(text).strip()
@@ -177,6 +247,9 @@ def detect_language(text: Any) -> Optional[str]:
         return JA
     if _WANT_EN.search(plain):
         return EN
+    other = recognised_language(plain)
+    if other:
+        return other
 
     rest = _DATE_JA.sub(" ", plain)
     japanese = _JAPANESE.findall(rest)

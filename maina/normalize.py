@@ -30,7 +30,7 @@ _CANONICAL = [
     (re.compile(r"マイナカード|まいなかーど|マイナンバーカード|個人番号カード"), "マイナンバーカード"),
     (re.compile(r"まいな(?=ほけんしょう|保険証)"), "マイナ"),
     (re.compile(r"ほけんしょう"), "保険証"),
-    (re.compile(r"無くし|失くし|亡くし"), "なくし"),
+    (re.compile(r"無くし|失くし"), "なくし"),  # not 亡くし: a death is not a lost card
     (re.compile(r"無くな|失くな"), "なくな"),
     (re.compile(r"落とし|おとし"), "落とし"),
     (re.compile(r"ぱすわーど|パスワ-ド|ﾊﾟｽﾜｰﾄﾞ"), "パスワード"),
@@ -50,6 +50,22 @@ _CANONICAL = [
 ]
 
 
+# Contrast and negation: 「紛失ではなく、割れた」 is about a broken card, "not lost but broken"
+# too. The negated phrase (back to the previous clause boundary) is dropped, so its keyword
+# cannot win. Not when it holds a digit (「2019年じゃなくて2018年」 is a date correction, read by
+# the date extractor) and not for 「〜ではなくなった」 (a change, not a negation).
+_NEGATED_JA = re.compile(
+    r"(?:(?<=^)|(?<=[、。,.!?！？\s]))[^、。,.!?！？\s\d]{1,20}?(?:では|じゃ)なく(?:て)?(?!な)[、,]?\s*"
+)
+_NEGATED_EN = re.compile(r"\bnot\s+(?:a\s+|an\s+|the\s+|my\s+)?[a-z][a-z\s'-]{0,30}?\s+but\s+(?!\d)")
+
+
+def drop_negated(text: str) -> str:
+    """``text`` without the phrases it explicitly negates (「AではなくB」 → B)."""
+    text = _NEGATED_JA.sub("", text)
+    return _NEGATED_EN.sub("", text)
+
+
 def normalize(text: str) -> str:
     """Canonical form of ``text`` for the NLU model (idempotent, never raises)."""
     if not text:
@@ -61,4 +77,5 @@ def normalize(text: str) -> str:
     text = text.lower()
     for pattern, replacement in _CANONICAL:
         text = pattern.sub(replacement, text)
+    text = drop_negated(text)
     return _SPACES.sub(" ", text).strip()

@@ -37,7 +37,9 @@ def suggestions(ranking: Sequence[Mapping[str, object]], count: int,
     for entry in ranking:
         name = str(entry.get("name", ""))
         confidence = float(entry.get("confidence") or 0.0)
-        if name in catalog() and name not in NOT_SUGGESTED and confidence >= min_confidence:
+        entry = catalog().get(name)
+        if entry and entry.get("group") != "followup" and name not in NOT_SUGGESTED \
+                and confidence >= min_confidence:
             picked.append(name)
         if len(picked) == count:
             break

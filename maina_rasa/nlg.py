@@ -1,10 +1,16 @@
-"""Response generation: facts placeholders and topic-suggestion buttons, in the Rasa process.
+"""Response generation in the Rasa process: facts, the conversation, topic suggestions.
 
 Enabled in endpoints.yml (``nlg: type: maina_rasa.nlg.FactsNaturalLanguageGenerator``).
 
 * ``{group.key}`` placeholders are filled from facts/facts.yml, so a clerk changes a phone
   number or fee in one file: restart, no retraining. Responses stay in the domain, so static
   answers keep working when the action server is down.
+* The conversation (maina.conversation, tables in maina/conversation.yml) picks the response
+  actually said: a follow-up such as 「いくら？」 is answered for the topic in play, and the
+  resident's situation (cannot phone, in a hurry, bereaved, upset) changes the answer or adds
+  an opening line. Every answer records its topic (and the situations found) in its
+  BotUttered metadata (keys ``topic``, ``situations``), which is where the next turn reads
+  the topic in play, and the staff report reads what residents asked about.
 * The two "I'm not sure" responses get their buttons from the NLU intent ranking of the
   message being answered (the two best guesses / the most likely topics). Doing this here
   rather than in a custom action saves an action-server round trip and keeps these answers
@@ -12,17 +18,56 @@ Enabled in endpoints.yml (``nlg: type: maina_rasa.nlg.FactsNaturalLanguageGenera
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Text, Tuple
 
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from maina import facts, topics
+from maina import conversation, facts, topics
 
 # response name → (number of suggested topics, minimum confidence of a suggestion)
-SUGGESTION_RESPONSES = {"utter_ask_rephrase": (2, 0.0), "utter_out_of_scope": (3, 0.02)}
+# A guess below its minimum is replaced by a main topic (a vague 「カードのことで相談」 gets the
+# main menu, not two random guesses).
+SUGGESTION_RESPONSES = {"utter_ask_rephrase": (3, 0.1), "utter_out_of_scope": (3, 0.02)}
+# How many of the resident's earlier messages the topic in play can reach back over
+# (a 「ありがとう」 or an ask-back in between does not drop it).
+TOPIC_MEMORY_TURNS = 3
+TOPIC_KEY, SITUATIONS_KEY = "topic", "situations"
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What earlier answers left in play, and whether this turn has said anything yet."""
+
+    topic: Optional[str] = None
+    situations: Tuple[str, ...] = ()
+    first_in_turn: bool = True
+
+
+def conversation_state(tracker: DialogueStateTracker) -> ConversationState:
+    """The topic in play: from the latest earlier answer that had one (same session)."""
+    first_in_turn, user_turns = True, 0
+    for event in reversed(tracker.events):
+        if isinstance(event, (Restarted, SessionStarted)):
+            break
+        if isinstance(event, UserUttered):
+            user_turns += 1
+            if user_turns > TOPIC_MEMORY_TURNS:
+                break
+            continue
+        if isinstance(event, BotUttered):
+            if user_turns == 0:
+                first_in_turn = False
+                continue
+            topic = (event.metadata or {}).get(TOPIC_KEY)
+            if topic:
+                situations = tuple((event.metadata or {}).get(SITUATIONS_KEY) or ())
+                return ConversationState(topic, situations, first_in_turn)
+    return ConversationState(first_in_turn=first_in_turn)
 
 
 class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
@@ -35,6 +80,19 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     ) -> None:
         super().__init__((domain or Domain.empty()).responses)
 
+    def _spoken_language(self, response: Text, language: Optional[Text]) -> Text:
+        """ja and en are spoken; a recognised-only language (zh, vi, …) where the response
+        has a variation for it (the foreign-language hotline answer), else English."""
+        if language in (None, "", "ja"):
+            return "ja"
+        if language == "en":
+            return "en"
+        for variation in self.responses.get(response, []):
+            for condition in variation.get("condition") or []:
+                if condition.get("name") == "language" and condition.get("value") == language:
+                    return language
+        return "en"
+
     async def generate(
         self,
         utter_action: Text,
@@ -42,18 +100,48 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         output_channel: Text,
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
-        filled_slots = tracker.current_slot_values()
-        language = filled_slots.get("language") or "ja"
+        filled_slots = dict(tracker.current_slot_values())
+        latest = tracker.latest_message
+        state = conversation_state(tracker)
+        choice = conversation.choose(
+            utter_action,
+            (latest.intent or {}).get("name") if latest else None,
+            latest.text if latest else None,
+            state.topic,
+            state.situations,
+            opening_allowed=state.first_in_turn,
+        )
+        language = self._spoken_language(choice.response, filled_slots.get("language"))
+        filled_slots["language"] = language
         variables = facts.template_variables(language)
         variables.update(kwargs)
-        response = self.generate_from_slots(
-            utter_action, filled_slots, output_channel, **variables
-        )
-        if response is not None and utter_action in SUGGESTION_RESPONSES:
+
+        response = None
+        if choice.response != utter_action:
+            response = self.generate_from_slots(
+                choice.response, filled_slots, output_channel, **variables
+            )
+        if response is None:
+            response = self.generate_from_slots(
+                utter_action, filled_slots, output_channel, **variables
+            )
+        if response is None:
+            return None
+
+        if choice.opening:
+            opening = self.generate_from_slots(
+                choice.opening, filled_slots, output_channel, **variables
+            )
+            if opening and opening.get("text"):
+                response["text"] = f"{opening['text']}\n{response.get('text') or ''}".strip()
+        if utter_action in SUGGESTION_RESPONSES:
             count, min_confidence = SUGGESTION_RESPONSES[utter_action]
-            ranking = (tracker.latest_message.parse_data or {}).get("intent_ranking") or []
+            ranking = (latest.parse_data or {}).get("intent_ranking") or [] if latest else []
             picked = topics.with_main_topics(
                 topics.suggestions(ranking, count, min_confidence), count
             )
             response["buttons"] = [topics.button(name, language) for name in picked]
+        response[TOPIC_KEY] = choice.topic
+        if choice.situations:
+            response[SITUATIONS_KEY] = list(choice.situations)
         return response

@@ -18,7 +18,36 @@ EXPLAINED = {
         "asked by lifecycle_form for its slot (Rasa's form prompt convention)",
     r"The utterance 'utter_lifecycle_\w+' is not used in any story or rule":
         "said by the calculator's actions (actions/lifecycle.py) for results and re-asks",
+    r"The intent 'other_language' is not used in any story or rule|intent 'other_language' .*no training examples|"
+    r"The intent 'other_language' is listed in the domain file, but is not found in the NLU training data":
+        "set by maina_rasa.nlu.language.OtherLanguageRouter from the detected language, never trained",
 }
+
+
+def conversation_responses() -> set:
+    """Responses that maina/conversation.yml names: maina_rasa.nlg says them for a follow-up or
+    a situation, so no rule needs to name them."""
+    sys.path.insert(0, str(ROOT))
+    from maina import conversation
+
+    tables = conversation.load()
+    names = set()
+    for topic in tables.topics.values():
+        names.update(topic.answers.values())
+    for situation in tables.situations:
+        names.update(situation.replace.values())
+        names.update([situation.opening] if situation.opening else [])
+    return names
+
+
+def explain(message: str) -> "str | None":
+    reason = next((why for pattern, why in EXPLAINED.items() if re.search(pattern, message)), None)
+    if reason:
+        return reason
+    unused = re.search(r"The utterance '(\w+)' is not used in any story or rule", message)
+    if unused and unused.group(1) in conversation_responses():
+        return "said for a follow-up or a situation (maina/conversation.yml, via maina_rasa.nlg)"
+    return None
 # Library noise, not about the project's data.
 IGNORED = re.compile(r"DeprecationWarning|MovedIn20Warning|pkg_resources|declare_namespace|"
                      r"tensorflow|oneDNN|cuda|TensorRT|AVX|rebuild TensorFlow|More info at")
@@ -39,7 +68,7 @@ def main() -> int:
         if not match:
             continue
         message = (match.group(1) or match.group(2)).strip()
-        reason = next((why for pattern, why in EXPLAINED.items() if re.search(pattern, message)), None)
+        reason = explain(message)
         if reason:
             print(f"explained: {message}  ({reason})")
         else:

@@ -6,15 +6,17 @@ Shared by the REST, socket.io and LINE channels. One call per incoming message::
     for text in prepared.notices:            # warning / truncation note / empty-message reply
         send(text)
     if prepared.call_rasa:
-        await on_new_message(UserMessage(prepared.text, out, sender_id,
-                                         input_channel=..., metadata=prepared.metadata))
+        for part in prepared.parts:          # two questions in one message: one turn each
+            await on_new_message(UserMessage(part, out, sender_id,
+                                             input_channel=..., metadata=prepared.metadata))
         for text in prepared.after_turn(number_of_bot_messages_rasa_sent):
             send(text)                       # apology with the city's phone number if 0
 
 * ``prepared.text`` has My Numbers masked, control characters removed and is cut to the
   length limit (:func:`maina.textguard.sanitize_user_text`). Build the ``UserMessage`` from
   it, never from the raw text: Rasa stores and logs the text (style.md, "Where personal data
-  gets stored").
+  gets stored"). ``prepared.parts`` is that text split into its questions
+  (:func:`maina.questions.split_questions`): one Rasa turn per part, in order.
 * ``prepared.metadata`` keeps only :data:`METADATA_ALLOWED_KEYS` with short scalar values,
   strings masked as well; ``None`` if nothing is left.
 * ``prepared.call_rasa`` is False for an empty message (the notice is the polite reply) and
@@ -32,6 +34,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
 from maina import facts
 from maina.mynumber import MARKER, MY_NUMBER_LENGTH, mask_my_numbers
+from maina.questions import split_questions
 from maina.textguard import GuardResult, sanitize_user_text
 
 logger = logging.getLogger(__name__)
@@ -213,6 +216,11 @@ class PreparedMessage:
     @property
     def masked(self) -> bool:
         return self.guard.masked
+
+    @property
+    def parts(self) -> Tuple[str, ...]:
+        """The questions of the text, each a Rasa turn of its own (issue 11)."""
+        return tuple(split_questions(self.text)) if self.call_rasa else ()
 
     def after_turn(self, bot_messages_sent: int) -> Tuple[str, ...]:
         """Texts to send after Rasa's turn: the apology if Rasa said nothing at all."""

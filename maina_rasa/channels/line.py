@@ -425,15 +425,13 @@ class LineInput(InputChannel):
             metadata.pop("language", None)
         metadata["line"] = {"event_type": event_type, "source_type": source_type}
         collector = LineOutput()
-        user_message = UserMessage(
-            prepared.text,
-            collector,
-            sender_id,
-            input_channel=self.name(),
-            metadata=metadata,
-        )
         try:
-            await on_new_message(user_message)
+            for part in prepared.parts:  # two questions in one message: one turn each
+                await on_new_message(
+                    UserMessage(
+                        part, collector, sender_id, input_channel=self.name(), metadata=metadata
+                    )
+                )
         except Exception as error:
             logger.error("LINE turn failed in Rasa: error=%s", type(error).__name__)
         messages.extend(collector.messages)

@@ -185,10 +185,10 @@ class GuardedRestInput(RestInput):
         return CollectingOutputChannel._message(recipient_id, text=text)
 
     def _user_message(
-        self, prepared: PreparedMessage, valid: _ValidRequest, output: Any
+        self, text: str, prepared: PreparedMessage, valid: _ValidRequest, output: Any
     ) -> UserMessage:
         return UserMessage(
-            prepared.text,
+            text,
             output,
             valid.sender_id,
             input_channel=valid.input_channel or self.name(),
@@ -202,9 +202,11 @@ class GuardedRestInput(RestInput):
         valid: _ValidRequest,
         output: CollectingOutputChannel,
     ) -> None:
-        """Hand the masked message to Rasa; failures are logged (without text), not raised."""
+        """Hand the masked message to Rasa, one turn per question in it; failures are logged
+        (without text), not raised."""
         try:
-            await on_new_message(self._user_message(prepared, valid, output))
+            for part in prepared.parts:
+                await on_new_message(self._user_message(part, prepared, valid, output))
         except asyncio.CancelledError:
             logger.error("rest.message.received.timeout sender_len=%d", len(valid.sender_id))
         except Exception:  # noqa: BLE001 - the user gets the apology instead of a 500

@@ -112,15 +112,16 @@ class GuardedSocketIOInput(SocketIOInput):
 
         before = output.sent
         try:
-            await on_new_message(
-                UserMessage(
-                    prepared.text,
-                    output,
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=prepared.metadata,
+            for part in prepared.parts:  # two questions in one message: one turn each
+                await on_new_message(
+                    UserMessage(
+                        part,
+                        output,
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=prepared.metadata,
+                    )
                 )
-            )
         except Exception:  # noqa: BLE001 - the user gets the apology instead
             logger.exception("socketio.message.failure")
         for text in prepared.after_turn(output.sent - before):

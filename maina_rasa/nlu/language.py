@@ -28,7 +28,15 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    METADATA,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 
 from maina import language
@@ -102,4 +110,46 @@ class LanguageDetector(GraphComponent, EntityExtractorMixin):
             entity = language_entity(text, hint)
             if entity is not None:
                 message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages
+
+
+OTHER_LANGUAGE_INTENT = "other_language"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class OtherLanguageRouter(GraphComponent):
+    """A message in a language Maina-chan recognises but does not speak (Chinese, Korean,
+    Vietnamese, …; :data:`maina.language.RECOGNISED_ONLY`) gets the intent ``other_language``:
+    the classifier was trained on Japanese and English, so its guess for such a message is
+    noise. The answer gives the foreign-language hotline in the resident's language.
+    Runs after the classifier and the FallbackClassifier (config.yml)."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "OtherLanguageRouter":
+        return cls()
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            detected = [
+                e.get("value") for e in message.get(ENTITIES, [])
+                if e.get("entity") == ENTITY and e.get("extractor") == NAME
+            ]
+            if detected and detected[-1] in language.RECOGNISED_ONLY:
+                message.set(
+                    INTENT, {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
+                    add_to_output=True,
+                )
+                message.set(
+                    INTENT_RANKING_KEY,
+                    [{INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}],
+                    add_to_output=True,
+                )
         return messages
