@@ -385,3 +385,12 @@ def test_a_date_still_to_come_without_a_cue_is_the_cards_expiry():
 
 def texts_of(message):
     return " ".join(str(v) for v in message.values())
+
+
+def test_the_calculators_answers_leave_their_topic_in_play():
+    """A follow-up such as 「いくら？」 after the answer from the card's own expiry date is about renewal."""
+    from maina.conversation import choose
+
+    assert choose("utter_lifecycle_expiry_result", "ask_my_expiry", "有効期限が2027年3月15日", None).topic == "renewal"
+    assert choose("utter_lifecycle_why", "why_my_expiry", "10年じゃないの？", None).topic == "validity"
+    assert choose("utter_followup_cost", "followup_cost", "いくら？", "renewal").response == "utter_renewal_fee"
