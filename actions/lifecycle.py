@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
-from maina import calculator, clock, dates, lifecycle, residence
+from maina import calculator, clock, conversation, dates, lifecycle, residence
 from maina.partial import PartialDate
 
 DATE_SLOTS = calculator.SLOT_OF  # role → slot
@@ -29,11 +29,12 @@ AGE_SLOTS = {"issue": "age_at_issue", "current": "current_age"}
 LIFECYCLE_SLOTS = list(DATE_SLOTS.values()) + list(AGE_SLOTS.values()) + ["residence_status"]
 # Unusable-date codes from maina.dates with their own re-ask response (others: invalid_date).
 REASKS = {"invalid_date", "incomplete_date", "era_out_of_range", "ambiguous_date", "out_of_range", "future"}
-# Intents that keep the calculator going after the question they ask is answered; after any other
-# topic the calculator stops (the resident moved on).
+# Intents that keep the calculator going after the question they ask is answered (and follow-ups
+# such as 「いくら？」, answered for the topic in play); after any other topic the calculator stops
+# (the resident moved on).
 CONTINUES_CALCULATOR = {
     "ask_my_expiry", "inform", "affirm", "deny", "why_my_expiry", "nlu_fallback", "out_of_scope",
-    "greet", "thanks", "bot_challenge", "help", "switch_language",
+    "greet", "thanks", "bot_challenge", "help", "switch_language", "other_language",
     "validity_card", "validity_certificate", "validity_foreign", "foreign_stay_renewed",
     "renewal_procedure", "renewal_notice", "expired",
 }
@@ -233,7 +234,8 @@ def _answered_already(tracker: Tracker) -> bool:
 
 def _left_for_another_topic(tracker: Tracker) -> bool:
     """After another action answered the message: was it about another topic?"""
-    return _answered_already(tracker) and _intent(tracker) not in CONTINUES_CALCULATOR
+    intent = _intent(tracker)
+    return _answered_already(tracker) and intent not in CONTINUES_CALCULATOR and not conversation.is_followup(intent)
 
 
 def _starts_over(tracker: Tracker) -> bool:

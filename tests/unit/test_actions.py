@@ -394,3 +394,12 @@ def test_the_calculators_answers_leave_their_topic_in_play():
     assert choose("utter_lifecycle_expiry_result", "ask_my_expiry", "有効期限が2027年3月15日", None).topic == "renewal"
     assert choose("utter_lifecycle_why", "why_my_expiry", "10年じゃないの？", None).topic == "validity"
     assert choose("utter_followup_cost", "followup_cost", "いくら？", "renewal").response == "utter_renewal_fee"
+
+
+def test_a_follow_up_inside_the_form_does_not_stop_it():
+    events = [{"event": "user", "text": "いくらかかる？"}, {"event": "action", "name": "utter_renewal_fee"},
+              {"event": "action", "name": "lifecycle_form"}]
+    t = tracker({"birth_date": "1990-01-15", "requested_slot": "issue_date"}, text="いくらかかる？",
+                intent="followup_cost", events=events)
+    _, slot_events = run(ValidateLifecycleForm(), t)
+    assert slot_events == [SlotSet("requested_slot", "issue_date")]
