@@ -145,8 +145,8 @@ def _build_index() -> Dict[str, ResidenceStatus]:
 
 
 _INDEX = _build_index()
-_BY_LENGTH = sorted(_INDEX.items(), key=lambda kv: len(kv[0]), reverse=True)
-# aliases too short or too generic to be searched for inside a longer phrase
+# names too short or too generic to count inside a sentence without a clear statement
+# (「介護の仕事」 is a job, 「医療費」 a cost): see _JA_WEAK_STATED_AFTER
 _NO_SUBSTRING = frozenset(_key(a) for a in ("pr", "hsp1", "hsp2", "ssw", "技能", "教育", "医療", "研究", "報道",
                                             "宗教", "芸術", "介護", "研修", "興行", "official", "japanese",
                                             "永住", "日本人"))
