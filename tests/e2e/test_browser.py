@@ -767,7 +767,8 @@ NOT_A_DATE_QUESTION = {  # lifecycle responses that do not ask for a date
     "utter_lifecycle_unknown_residence_status", "utter_lifecycle_status_not_eligible",
     "utter_lifecycle_expiry_result", "utter_lifecycle_why", "utter_lifecycle_ask_year",
     # hints to 「わからない」: the question itself follows in the next message
-    "utter_lifecycle_dont_know_birth", "utter_lifecycle_dont_know_stay_end", "utter_lifecycle_dont_know_expiry",
+    "utter_lifecycle_dont_know_birth", "utter_lifecycle_dont_know_issue", "utter_lifecycle_dont_know_stay_end",
+    "utter_lifecycle_dont_know_expiry",
 }
 # pieces the calculator renders into its answers and questions (data/responses/lifecycle.yml)
 LIFECYCLE_FRAGMENTS = ("utter_lifecycle_line_", "utter_lifecycle_what_")
