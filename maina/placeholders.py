@@ -23,10 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 
 # Values the actions pass explicitly: dispatcher.utter_message(response=..., **values)
-# (actions/lifecycle.py, render()).
+# (actions/lifecycle.py), and the values of the calculator's explanation lines
+# (utter_lifecycle_line_*, rendered by actions/texts.py).
 ACTION_VARIABLES = frozenset({
     "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step",
     "birth_date", "issue_date", "stay_end_date", "residence_status",
+    "what", "known", "advice", "why",
+    "birthdays", "birthday_expiry", "age_at_issue", "application", "adult_age", "change_date",
+    "status", "status_en", "stay_end", "limit", "latest", "period_end", "event",
+    "possible_from", "window_start", "days_until_open", "expiry", "days_left", "until",
+    "early", "late", "note", "age", "last_before", "assumed_from",
 })
 
 

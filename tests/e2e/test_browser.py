@@ -769,7 +769,13 @@ def _bot_responses() -> Dict[str, List[str]]:
 NOT_A_DATE_QUESTION = {  # lifecycle responses that do not ask for a date
     "utter_lifecycle_result", "utter_lifecycle_stopped",
     "utter_lifecycle_unknown_residence_status", "utter_lifecycle_status_not_eligible",
+    "utter_lifecycle_expiry_result", "utter_lifecycle_why", "utter_lifecycle_ask_year",
+    # hints to 「わからない」: the question itself follows in the next message
+    "utter_lifecycle_dont_know_birth", "utter_lifecycle_dont_know_issue", "utter_lifecycle_dont_know_stay_end",
+    "utter_lifecycle_dont_know_expiry",
 }
+# pieces the calculator renders into its answers and questions (data/responses/lifecycle.yml)
+LIFECYCLE_FRAGMENTS = ("utter_lifecycle_line_", "utter_lifecycle_what_")
 
 
 def test_kiosk_date_picker_appears_only_when_the_bot_asks_a_date(new_tab):
@@ -786,6 +792,8 @@ def test_kiosk_date_picker_appears_only_when_the_bot_asks_a_date(new_tab):
     for name, kinds in asked.items():
         if name in expected:
             assert kinds == [expected[name]] * len(kinds), (name, kinds)
+        elif name.startswith(LIFECYCLE_FRAGMENTS):
+            continue
         elif name.startswith("utter_lifecycle_") and name not in NOT_A_DATE_QUESTION:
             assert all(kinds), (name, kinds)  # a correction asks for the date again
         else:
