@@ -234,6 +234,7 @@ class ConvenienceStore(_Group):
     fee_standard: Fact[Yen]
     fee_koseki: Fact[Yen]
     discount: Fact[Yen]
+    counter_fee_standard: Fact[Yen]
     pin_digits: Fact[Count]
     koseki_register_url: Fact[Url]
 
@@ -504,6 +505,8 @@ AGREEMENTS: List[Agreement] = [
     _sum("fee.reissue", "fee.reissue_card_part", "fee.reissue_cert_part"),
     _sum("fee.reissue_no_cert", "fee.reissue_card_part"),
     _sum("fee.express", "fee.express_no_cert", "fee.reissue_cert_part"),
+    _sum("convenience_store.counter_fee_standard", "convenience_store.fee_standard",
+         "convenience_store.discount"),
     _same_hours("hotline.weekday_hours", "hotline.weekday_hours_en"),
     _same_hours("hotline.weekend_hours", "hotline.weekend_hours_en"),
     _same_hours("convenience_store.hours", "convenience_store.hours_en"),
