@@ -51,7 +51,9 @@ buttons: {}
 facts: {city.name: Tomakomai-zz, reissue.duration: 1-2 months-zz}
 texts: {empty_message: "empty-zz"}
 responses:
-  utter_lost_card: "Call {hotline.free_dial} in {city.name}; new card in {reissue.duration}, express from {express_issue.start_date}."
+  utter_lost_card: >-
+    Call {hotline.free_dial} in {city.name}; new card in {reissue.duration},
+    express from {express_issue.start_date}.
 """, encoding="utf-8")
     monkeypatch.setattr(locales, "LOCALES_DIR", tmp_path)
     locales.reload()
