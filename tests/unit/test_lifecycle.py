@@ -20,13 +20,9 @@ from maina.lifecycle import (
     changed_card_expiry,
     compute_lifecycle,
     describe,
-    express_issue_fee,
     insurance_grace_end,
-    move_in_deadlines,
     nth_birthday_after,
     period_end,
-    pin_unlock,
-    reissue_fee,
     renewal_status,
     renewal_window_start,
     special_period_end,
@@ -453,62 +449,3 @@ def test_as_dict_is_json_friendly():
     assert data["card_expiry"] == "2026-06-01"
     assert data["residence_status"]["key"] == "永住者"
     assert len(data["alternatives"]) == 2
-
-
-# --------------------------------------------------------------------------------------------
-# fees
-
-
-def test_reissue_fees():
-    assert reissue_fee("lost").amount == facts.value("fee.reissue") == 1000
-    assert reissue_fee("lost", with_certificates=False).amount == facts.value("fee.reissue_no_cert") == 800
-    assert reissue_fee("damaged").amount == 1000
-    assert reissue_fee("stolen").amount == 1000
-    assert reissue_fee("stolen", proof=True).free
-    assert reissue_fee("disaster", proof=True).free
-    assert reissue_fee("disaster").amount == 1000
-    assert reissue_fee("remarks_full").free
-    assert reissue_fee("office_error").free
-    assert reissue_fee("expired").free
-    assert reissue_fee("expired_with_stay").amount == facts.value("fee.foreign_expired_with_stay")
-    assert reissue_fee("lost").params == {"card_part": 800, "certificate_part": 200, "needs_proof_for_free": False}
-
-
-def test_express_issue():
-    lost = express_issue_fee("lost", event_date=D(2026, 11, 1), today=TODAY)
-    assert lost.eligible and lost.amount == facts.value("fee.express") == 2000
-    assert lost.apply_by == D(2026, 12, 1) and lost.at_counter
-    assert express_issue_fee("damaged", with_certificates=False).amount == 1800
-    late = express_issue_fee("lost", event_date=D(2026, 10, 1), today=TODAY)
-    assert not late.eligible and late.code == "express_deadline_passed"
-    assert express_issue_fee("lost", event_date=D(2026, 10, 26), today=TODAY).eligible  # day 30
-    for reason in ("under_1", "returning_from_abroad", "new_mid_long_term_resident"):
-        quote = express_issue_fee(reason)
-        assert quote.eligible and quote.amount == 0
-    assert not express_issue_fee("renewal").eligible
-
-
-# --------------------------------------------------------------------------------------------
-# PINs and moving
-
-
-def test_pin_unlock():
-    signing = pin_unlock("signing", other_pin_known=True)
-    assert signing.lock_tries == 5 and signing.unlock_methods == ("kiosk_reset_app", "counter")
-    assert signing.kiosk_requires_pin == "user" and signing.reset_app == facts.value("pin.reset_app")
-    assert signing.kiosk_hours == facts.value("convenience_store.hours")
-    user = pin_unlock("user", other_pin_known=False)
-    assert user.lock_tries == 3 and user.unlock_methods == ("counter",) and user.reset_app is None
-    assert pin_unlock("user").kiosk_requires_pin == "signing"
-    for kind in ("resident_registry", "card_info"):
-        assert pin_unlock(kind).unlock_methods == ("counter",)
-    with pytest.raises(ValueError):
-        pin_unlock("bank")
-
-
-def test_move_in_deadlines():
-    moved = move_in_deadlines(moved_in=D(2026, 4, 1), planned_move_out=D(2026, 3, 10), notified=D(2026, 4, 5))
-    # 14 days after moving in: 2026-04-15; 30 days after the planned move-out: 2026-04-09 → earlier wins
-    assert moved.move_in_notice_by == D(2026, 4, 9)
-    assert moved.continue_use_by == D(2026, 7, 4)  # 90 days after 2026-04-05
-    assert move_in_deadlines().move_in_notice_by is None
