@@ -24,7 +24,10 @@ from maina.event_dates import EventDate
 LOST, STOLEN, DAMAGED, DISASTER = "lost", "stolen", "damaged", "disaster"
 REMARKS_FULL, OFFICE_ERROR, EXPIRED = "remarks_full", "office_error", "expired"
 LOSS_EVENTS = (LOST, STOLEN, DAMAGED, DISASTER)  # reasons that happen on a day
-PIN_KINDS = ("signing", "user", "resident_registry", "card_info")
+# The PIN kinds as the answers tell them apart: the two certificate PINs, and the two PINs
+# only the counter resets (住民基本台帳用・券面事項入力補助用: same digits, same way to unlock).
+PIN_KINDS = ("signing", "user", "counter_only")
+DONT_KNOW = "unknown"  # a slot value: the resident said they do not know
 MOVE_IN, MOVE_OUT, MOVE_WITHIN = "in", "out", "within"
 HEARING, IP_PHONE, FOREIGN = "hearing", "ip_phone", "foreign"
 
@@ -79,8 +82,8 @@ _PIN_KINDS: Tuple[Tuple[str, Pattern[str]], ...] = (
                     r"\bsigning\b|\bsignature\b|\b6 ?(?:to|-) ?16\b")),
     ("user", _re(r"利用者証明|りようしゃしょうめい|ログイン用|ログインの|マイナポータルの",
                  r"\buser(?:-| )?(?:certificate|authentication)\b|\blog-?in pin\b")),
-    ("resident_registry", _re(r"住民基本台帳|住基|じゅうき", r"\bresident(?:s)? regist")),
-    ("card_info", _re(r"券面事項|券面|入力補助|けんめん", r"\bcard[- ]info(?:rmation)?\b")),
+    ("counter_only", _re(r"住民基本台帳|住基|じゅうき|券面事項|券面|入力補助|けんめん",
+                         r"\bresident(?:s)? regist|\bcard[- ]info(?:rmation)?\b")),
 )
 _PIN_TRIES = re.compile(r"(\d+)\s*(?:回|度|times?|tries)")
 _PIN_WORDS = re.compile(r"暗証番号|パスワード|pin|password|passcode")
@@ -174,16 +177,32 @@ def yes_no(text: str) -> Optional[bool]:
 
 
 def pin_kind(text: str) -> Optional[str]:
-    """Which of the four PINs: named (署名用…), or told by the tries (only the signing PIN
+    """Which PIN (PIN_KINDS): named (署名用…), or told by the tries (only the signing PIN
     takes more wrong tries than the user-certificate PIN's lock count)."""
     message = cue_text(text)
     for kind, pattern in _PIN_KINDS:
         if pattern.search(message):
             return kind
-    tries = _PIN_TRIES.search(message)
-    if tries and _PIN_WORDS.search(message) and int(tries.group(1)) > int(facts.value("pin.user_lock_tries")):
+    tries = pin_tries(message)
+    if tries is not None and tries > int(facts.value("pin.user_lock_tries")):
         return "signing"
     return None
+
+
+def pin_tries(text: str) -> Optional[int]:
+    """Wrong tries the resident counted (「3回間違えた」), when PINs are the subject."""
+    message = cue_text(text)
+    tries = _PIN_TRIES.search(message)
+    return int(tries.group(1)) if tries and _PIN_WORDS.search(message) else None
+
+
+_DONT_KNOW = _re(r"わから|分から|わかりません|不明|覚えてな|おぼえてな|忘れ(?:た|ちゃ)|知らな|しらな|さあ",
+                 r"\bdon'?t know\b|\bnot sure\b|\bno idea\b|\bcan'?t remember\b|\bforgot\b")
+
+
+def dont_know(text: str) -> bool:
+    """「わからない」「覚えてない」: the resident cannot answer Maina-chan's question."""
+    return bool(_DONT_KNOW.search(cue_text(text)))
 
 
 def move_direction(text: str) -> Optional[str]:
@@ -222,6 +241,24 @@ def caller(text: str) -> Optional[str]:
     if _FOREIGN.search(message):
         return FOREIGN
     return None
+
+
+_STOP_CARD = _re(r"(?:カード|機能)?(?:を)?(?:止め|とめ|停止)(?:たい|て|る|たら|なきゃ)",
+                 r"\bstop (?:my|the) card\b|\bsuspend\b|\bblock (?:my|the) card\b")
+
+
+def wants_to_stop(text: str) -> bool:
+    """The resident wants their card stopped now: they say so, or that it is lost or stolen."""
+    message = cue_text(text)
+    return bool(_STOP_CARD.search(message)) or reason(message) in (LOST, STOLEN)
+
+
+_CITY_OFFICE = _re(r"市役所|窓口|市の担当|市の電話", r"\bcity (?:office|hall)\b|\bcounter\b")
+
+
+def mentions_city_office(text: str) -> bool:
+    """The message is about the city office (市役所・窓口), not the national call centre."""
+    return bool(_CITY_OFFICE.search(cue_text(text)))
 
 
 def where_in_time(text: str, about: str) -> str:

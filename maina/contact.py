@@ -22,6 +22,12 @@ from typing import Mapping, Optional, Tuple
 from maina import days, facts
 
 MATTERS = ("suspend", "card", "system", "counter")
+# What a call is about, by the topic in play (maina/conversation.yml): a lost card is stopped
+# now; what only the city office does goes to its counter; the rest to the call centre.
+SUSPEND_TOPICS = frozenset({"lost"})
+COUNTER_TOPICS = frozenset({"reissue", "damaged", "express", "moving", "abroad", "apply", "children",
+                            "renewal", "certificate", "pin", "proxy", "card_return", "deceased", "city",
+                            "notification_card"})
 CALLERS = ("hearing", "ip_phone", "foreign")
 LOOK_AHEAD_DAYS = 14  # the longest closure (year end plus a weekend) is far shorter
 
@@ -101,7 +107,7 @@ class Route:
     ``suspend_number`` are fact keys (the number to call; the 24-hour line for this caller,
     said when the number is closed)."""
 
-    code: str  # suspend | open | closed | fax | counter_open | counter_closed
+    code: str  # suspend | open | closed | fax | counter_open | counter_closed | counter_fax
     matter: str
     number: str
     suspend_number: str
@@ -116,6 +122,16 @@ def number_for(matter: str, caller: Optional[str]) -> str:
     return entry["number"]
 
 
+def matter_for(topic: Optional[str], wants_to_stop: bool = False, city_office: bool = False) -> str:
+    """The matter of 「今電話つながる？」: stopping a card (said, or the topic is a lost card),
+    the city counter (named, or a counter topic), or else the call centre."""
+    if wants_to_stop or (topic in SUSPEND_TOPICS and not city_office):
+        return "suspend"
+    if city_office or topic in COUNTER_TOPICS:
+        return "counter"
+    return "card"
+
+
 def route(matter: str, caller: Optional[str], moment: _dt.datetime) -> Route:
     """Whom to call about ``matter`` (MATTERS) for ``caller`` (CALLERS or None) at ``moment``."""
     if matter not in MATTERS:
@@ -127,7 +143,7 @@ def route(matter: str, caller: Optional[str], moment: _dt.datetime) -> Route:
     number = number_for(matter, caller)
     suspend_number = number_for("suspend", caller)
     if caller == "hearing":
-        code = "fax"
+        code = "counter_fax" if matter == "counter" else "fax"
     elif matter == "suspend":
         code = "suspend"
     elif matter == "counter":

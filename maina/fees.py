@@ -199,10 +199,7 @@ def answer(fee_case: FeeCase, today: _dt.date) -> FeeAnswer:
         return _normal(fee_case)
     if fee_case.reason is None:
         return FeeAnswer("express_general")
-    if not _paid_express(fee_case.reason):
-        quote = express_issue_fee(fee_case.reason)
-        if quote.code == "express_free":
-            return FeeAnswer("express_free", 0)
+    if not _paid_express(fee_case.reason):  # the free cases are first issues, not a case here
         return FeeAnswer("express_not_eligible")
     if fee_case.event is None:
         return FeeAnswer("express_general")

@@ -65,11 +65,25 @@ def test_yes_no(text, expected):
 
 @pytest.mark.parametrize("text,expected", [
     ("署名用の暗証番号を5回間違えた", "signing"), ("パスワードを5回まちがえた", "signing"),
-    ("利用者証明用の暗証番号がロック", "user"), ("住基の暗証番号", "resident_registry"),
-    ("券面事項入力補助用", "card_info"), ("暗証番号を3回間違えた", None), ("signing PIN locked", "signing"),
+    ("利用者証明用の暗証番号がロック", "user"), ("住基の暗証番号", "counter_only"),
+    ("券面事項入力補助用", "counter_only"), ("暗証番号を3回間違えた", None), ("signing PIN locked", "signing"),
 ])
 def test_pin_kind(text, expected):
     assert case.pin_kind(normalize(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("暗証番号を3回間違えた", 3), ("パスワード3回ミスった", 3), ("3回目の申請", None), ("PIN wrong 3 times", 3),
+])
+def test_pin_tries(text, expected):
+    assert case.pin_tries(normalize(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("わからない", True), ("覚えてないです", True), ("I don't know", True), ("昨日です", False),
+])
+def test_dont_know(text, expected):
+    assert case.dont_know(normalize(text)) is expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -95,3 +109,11 @@ def test_events_have_the_role_of_their_cue():
     [move] = case.events(normalize("12月28日に引っ越してきた"), TODAY)
     assert move.about == "move" and move.when.iso() == "2025-12-28"
     assert case.events(normalize("1990年1月15日生まれです"), TODAY) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("カードを止めたい", True), ("なくしたけど今電話つながる？", True), ("盗まれた", True),
+    ("今電話つながる？", False), ("I need to stop my card", True), ("再発行の相談", False),
+])
+def test_wants_to_stop(text, expected):
+    assert case.wants_to_stop(normalize(text)) is expected

@@ -110,6 +110,21 @@ def test_hearing_gets_the_fax_at_any_hour(moment):
     assert got.suspend_number == "hotline.fax_hearing"
 
 
+def test_hearing_with_a_counter_matter_gets_the_citys_fax():
+    got = contact.route("counter", "hearing", at("2026-11-28T21:00"))
+    assert got.code == "counter_fax" and got.number == "city.fax"
+
+
+@pytest.mark.parametrize("topic,stop,city_office,matter", [
+    ("lost", False, False, "suspend"), (None, True, False, "suspend"), ("reissue", False, False, "counter"),
+    ("moving", False, False, "counter"), ("pin", False, False, "counter"), ("hotline", False, False, "card"),
+    ("konbini", False, False, "card"), (None, False, False, "card"), (None, False, True, "counter"),
+    ("lost", False, True, "counter"), ("lost", True, True, "suspend"),
+])
+def test_matter_by_topic(topic, stop, city_office, matter):
+    assert contact.matter_for(topic, stop, city_office) == matter
+
+
 def test_closed_answers_name_the_24_hour_number_for_the_caller():
     assert contact.route("card", "foreign", at("2026-12-31T21:00")).suspend_number == "hotline.foreign_card"
     assert contact.route("card", "ip_phone", at("2026-12-31T21:00")).suspend_number == "hotline.ip_phone_card"

@@ -18,6 +18,9 @@ PHONE = re.compile(r"(?<!\d)0\d{1,4}[-‐‑–−－ー]\d{1,4}[-‐‑–−�
 ACTION_VARIABLES = {
     "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step",
     "birth_date", "issue_date", "stay_end_date", "residence_status",
+    # issue 14: actions/fee.py, actions/moving.py, actions/call_now.py
+    "amount", "apply_by", "days_left", "days_ago", "lost_from", "moved", "notice_by", "notice_by_last",
+    "continue_by", "latest_by", "number", "suspend_number", "closes", "opens", "open_day",
 }
 
 
