@@ -1,7 +1,7 @@
 """Starts the real action server and Rasa (trained model) once per test session.
 
 Ports differ from `make run` (5005/5055) so tests never collide with a running demo.
-The date is pinned with MAINA_TODAY so answers are reproducible.
+The date is pinned with MAINA_TODAY and the moment with MAINA_NOW so answers are reproducible.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import servers  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
+TEST_NOW = f"{TEST_TODAY}T10:00"  # a Wednesday morning: the call centre and the city counter are open
 # Several checkouts on one machine (git worktrees) can run their e2e tests at the same time:
 # each sets MAINA_TEST_PORT_OFFSET (e.g. 1000) to move every test port.
 PORT_OFFSET = int(os.environ.get("MAINA_TEST_PORT_OFFSET", "0") or 0)
@@ -49,7 +50,7 @@ class Bot:
 
 def start_bot(run_dir: Path, rasa_port: int, action_port: int, extra: Dict[str, str] = None) -> tuple:
     return servers.start_bot(run_dir, rasa_port, action_port, str(MODEL),
-                             {"MAINA_TODAY": TEST_TODAY, **(extra or {})})
+                             {"MAINA_TODAY": TEST_TODAY, "MAINA_NOW": TEST_NOW, **(extra or {})})
 
 
 @pytest.fixture(scope="session")
