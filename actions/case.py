@@ -8,11 +8,14 @@ resident's words.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, Iterable, Mapping, Optional, Text
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Text, Tuple
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from maina import days
+from maina import case, days
 from maina.event_dates import EventDate
 
 # Topic metadata the NLG stores with every answer (maina_rasa.nlg, BotUttered metadata).
@@ -73,3 +76,48 @@ def period_text(when: EventDate, lang: str) -> str:
 def values(**named: Any) -> Dict[Text, Any]:
     """The variables of an answer without the empty ones (Rasa drops None anyway)."""
     return {key: value for key, value in named.items() if value is not None}
+
+
+class CaseFormValidation(FormValidationAction):
+    """A form that asks only what changes the answer: the slots already known are kept (rasa-sdk
+    drops values of slots it is not told about) and the one slot :meth:`question` names is asked.
+    Subclasses read the resident's answer in :meth:`extract`; 「わからない」 fills the asked slot
+    with ``unknown`` so the form moves on and the answer says what it can."""
+
+    SLOTS: Tuple[str, ...] = ()
+
+    def question(self, tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
+        """The slot to ask next given the slots and this turn's ``found`` values, or None."""
+        raise NotImplementedError
+
+    def extract(self, tracker: Tracker, text: str, requested: Optional[str]) -> Dict[str, Any]:
+        """Slot values read from the resident's message (typed, not a button payload)."""
+        raise NotImplementedError
+
+    def skip(self, tracker: Tracker) -> bool:
+        """True: ask nothing (the answer action gives a static answer instead)."""
+        return False
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if self.skip(tracker):
+            return []
+        asked = self.question(tracker, {})
+        return [s for s in self.SLOTS if tracker.get_slot(s) is not None or s == asked]
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        typed = not text.startswith("/")
+        found = self.extract(tracker, text if typed else "", requested)
+        if typed and requested and tracker.get_slot(requested) is None and requested not in found \
+                and case.dont_know(text):
+            found[requested] = case.DONT_KNOW
+        # an answer that still leaves the asked slot open (a period on both sides of a limit):
+        # clear it so that it is asked again
+        asked = self.question(tracker, found)
+        if asked and (found.get(asked) or tracker.get_slot(asked)) not in (None, case.DONT_KNOW):
+            found[asked] = None
+        tracker.slots.update(found)
+        return [SlotSet(slot, value) for slot, value in found.items()]

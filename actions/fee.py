@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import case as ctx
 from maina import case, clock, event_dates, fees
 
-# The form's slots, in the order they are asked; what maina.fees.question names → its slot.
-FEE_SLOTS = ("case_reason", "case_express", "loss_date", "case_proof")
+# What maina.fees.question names → the slot that holds the answer.
 ASKED_SLOT = {fees.ASK_REASON: "case_reason", fees.ASK_EVENT: "loss_date", fees.ASK_PROOF: "case_proof"}
 # Intents that ask for express issue or its last day by themselves.
 EXPRESS_INTENTS = ("express_issue", "followup_deadline")
@@ -48,50 +47,37 @@ def deferred(tracker: Tracker) -> bool:
     return intent.startswith("followup_") and ctx.topic_in_play(tracker.events) not in ctx.FEE_TOPICS
 
 
-class ValidateFeeForm(FormValidationAction):
+class ValidateFeeForm(ctx.CaseFormValidation):
     """Reads the resident's answers (a day, yes/no, 「わからない」) and asks the next question."""
+
+    SLOTS = ("case_reason", "case_express", "loss_date", "case_proof")
 
     def name(self) -> Text:
         return "validate_fee_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
-        """The slots already known (kept) and the one question that changes the amount."""
-        if deferred(tracker):
-            return []
-        asked = ASKED_SLOT.get(fees.question(fee_case(tracker), clock.today()))
-        return [s for s in FEE_SLOTS if tracker.get_slot(s) is not None or s == asked]
+    def skip(self, tracker: Tracker) -> bool:
+        return deferred(tracker)
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    def question(self, tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
+        return ASKED_SLOT.get(fees.question(fee_case(tracker, found), clock.today()))
+
+    def extract(self, tracker: Tracker, text: str, requested: Optional[str]) -> Dict[str, Any]:
         found: Dict[str, Any] = {}
-        message = tracker.latest_message or {}
-        text = message.get("text") or ""
-        requested = tracker.get_slot("requested_slot")
-        typed = not text.startswith("/")
         if ctx.latest_intent(tracker) in EXPRESS_INTENTS and tracker.get_slot("case_express") is None:
             found["case_express"] = "yes"
         if tracker.get_slot("case_reason") is None:
             reason = REASON_OF_TOPIC.get(ctx.topic_in_play(tracker.events))
             if reason:
                 found["case_reason"] = reason
-        if typed and requested == "case_proof" and tracker.get_slot("case_proof") is None:
+        if text and requested == "case_proof" and tracker.get_slot("case_proof") is None:
             said = case.yes_no(text)
             if said is not None:
                 found["case_proof"] = "yes" if said else "no"
-        if typed and requested == "loss_date":
+        if text and requested == "loss_date":
             when = event_dates.first(text, clock.today(), event_dates.PAST)
             if when is not None:
                 found["loss_date"] = when.iso()
-        if typed and requested and tracker.get_slot(requested) is None and requested not in found \
-                and case.dont_know(text):
-            found[requested] = case.DONT_KNOW
-        # a period with days on both sides of the 30-day limit: ask for the day itself
-        if fees.question(fee_case(tracker, found), clock.today()) == fees.ASK_EVENT \
-                and (found.get("loss_date") or tracker.get_slot("loss_date")) not in (None, case.DONT_KNOW):
-            found["loss_date"] = None
-        tracker.slots.update(found)
-        return [SlotSet(slot, value) for slot, value in found.items()]
+        return found
 
 
 class ActionFeeAnswer(Action):

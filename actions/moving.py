@@ -6,17 +6,16 @@ data/responses/calculator.yml.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import case as ctx
 from maina import case, clock, deadlines, event_dates
 
-MOVE_SLOTS = ("move_date", "move_direction")
 ASKED_SLOT = {deadlines.ASK_DATE: "move_date", deadlines.ASK_DIRECTION: "move_direction"}
 # Intents that say the direction by themselves.
 DIRECTION_OF_INTENT = {"move_in": case.MOVE_IN}
@@ -24,48 +23,34 @@ DIRECTION_OF_INTENT = {"move_in": case.MOVE_IN}
 STATIC = {"move_within": "utter_address_name_change"}
 
 
-def _known(tracker: Tracker, slot: str, found: Dict[str, Any] = None) -> Any:
+def _known(tracker: Tracker, slot: str, found: Optional[Dict[str, Any]] = None) -> Any:
     value = (found or {}).get(slot, tracker.get_slot(slot))
     return None if value == case.DONT_KNOW else value
 
 
-def question(tracker: Tracker, found: Dict[str, Any] = None):
-    return deadlines.question(_known(tracker, "move_direction", found),
-                              event_dates.EventDate.from_iso(_known(tracker, "move_date", found)),
-                              clock.today())
-
-
-class ValidateMoveForm(FormValidationAction):
+class ValidateMoveForm(ctx.CaseFormValidation):
     """Reads the day of the move and its direction from the answers; asks what is missing."""
+
+    SLOTS = ("move_date", "move_direction")
 
     def name(self) -> Text:
         return "validate_move_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
-        asked = ASKED_SLOT.get(question(tracker))
-        return [s for s in MOVE_SLOTS if tracker.get_slot(s) is not None or s == asked]
+    def question(self, tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
+        return ASKED_SLOT.get(deadlines.question(
+            _known(tracker, "move_direction", found),
+            event_dates.EventDate.from_iso(_known(tracker, "move_date", found)), clock.today()))
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    def extract(self, tracker: Tracker, text: str, requested: Optional[str]) -> Dict[str, Any]:
         found: Dict[str, Any] = {}
-        text = (tracker.latest_message or {}).get("text") or ""
-        typed = not text.startswith("/")
-        requested = tracker.get_slot("requested_slot")
         direction = DIRECTION_OF_INTENT.get(ctx.latest_intent(tracker))
         if direction and tracker.get_slot("move_direction") is None:
             found["move_direction"] = direction
-        if typed and requested == "move_date":
+        if text and requested == "move_date":
             when = event_dates.first(text, clock.today(), case.where_in_time(text, "move"))
             if when is not None:
                 found["move_date"] = when.iso()
-        if typed and requested and tracker.get_slot(requested) is None and requested not in found \
-                and case.dont_know(text):
-            found[requested] = case.DONT_KNOW
-        if question(tracker, found) == deadlines.ASK_DATE and _known(tracker, "move_date", found):
-            found["move_date"] = None  # a period with days on both sides of the deadline
-        tracker.slots.update(found)
-        return [SlotSet(slot, value) for slot, value in found.items()]
+        return found
 
 
 class ActionMoveAnswer(Action):

@@ -16,17 +16,12 @@ expiry calculator's.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
-from rasa.shared.nlu.training_data.message import Message
 
 from maina import case, clock
+from maina_rasa.nlu.rule_extractor import RuleEntityExtractor
 
 NAME = "CaseExtractor"
 
@@ -62,25 +57,7 @@ def entities_for(text: str) -> List[Dict[str, Any]]:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class CaseExtractor(GraphComponent, EntityExtractorMixin):
+class CaseExtractor(RuleEntityExtractor):
     """Rule-based: no training, deterministic, tested in tests/unit/test_case_extractor.py."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CaseExtractor":
-        return cls()
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or not text or text.startswith("/"):
-                continue
-            extracted = entities_for(text)
-            if extracted:
-                message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
-        return messages
+    entities_for = staticmethod(entities_for)
