@@ -209,7 +209,12 @@ def move_direction(text: str) -> Optional[str]:
     """in: moving into the city, out: to another city, within: inside the city; None: not said."""
     message = cue_text(text)
     city = str(facts.value("city.name")).removesuffix("市")
+    city_en = str(facts.value("city.name_en")).lower().removesuffix(" city")
     elsewhere = _MOVE_TO_PLACE.search(message)
+    if re.search(f"\\b(?:mov(?:e|ed|ing)|relocat\\w*) (?:in)?to {city_en}\\b", message):
+        return MOVE_IN
+    if re.search(f"\\b(?:mov(?:e|ed|ing)|relocat\\w*) (?:out )?(?:of|from|away from) {city_en}\\b", message):
+        return MOVE_OUT
     if re.search(f"{city}(?:市)?(?:内|の中)で", message):
         return MOVE_WITHIN
     if re.search(f"{city}(?:市)?から", message):
