@@ -42,9 +42,10 @@ def fee_case(tracker: Tracker, slots: Optional[Dict[str, Any]] = None) -> fees.F
 
 
 def deferred(tracker: Tracker) -> bool:
-    """A follow-up (「いくら？」) about another topic than a new card: its static answer."""
+    """A follow-up (「いくら？」) while another topic than a new card is in play: its static answer."""
     intent = ctx.latest_intent(tracker) or ""
-    return intent.startswith("followup_") and ctx.topic_in_play(tracker.events) not in ctx.FEE_TOPICS
+    topic = ctx.topic_in_play(tracker.events)
+    return intent.startswith("followup_") and topic is not None and topic not in ctx.FEE_TOPICS
 
 
 class ValidateFeeForm(ctx.CaseFormValidation):

@@ -186,6 +186,12 @@ def test_the_proof_is_read_from_the_answer(text, value):
     assert extract(ValidateFeeForm(), t)["case_proof"] == value
 
 
+def test_a_followup_with_the_case_and_no_topic_is_answered_for_the_case():
+    t = tracker({"case_reason": "stolen", "fee_case": "stolen"}, text="盗まれたけどいくら？", intent="followup_cost",
+                events=[{"event": "user", "text": "盗まれたけどいくら？"}])
+    assert required(ValidateFeeForm(), t) == ["case_reason", "case_proof"]
+
+
 def test_a_followup_about_another_topic_gets_its_static_answer():
     t = tracker({"case_reason": "stolen", "fee_case": "stolen"}, text="いくら？", intent="followup_cost",
                 events=topic_events("konbini"))
