@@ -8,6 +8,7 @@ resident's words.
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -82,17 +83,18 @@ class CaseFormValidation(FormValidationAction):
     """A form that asks only what changes the answer: the slots already known are kept (rasa-sdk
     drops values of slots it is not told about) and the one slot :meth:`question` names is asked.
     Subclasses read the resident's answer in :meth:`extract`; 「わからない」 fills the asked slot
-    with ``unknown`` so the form moves on and the answer says what it can."""
+    with ``unknown`` so the form moves on and the answer says what it can. Abstract, so the
+    action server does not register it as an action."""
 
     SLOTS: Tuple[str, ...] = ()
 
+    @abstractmethod
     def question(self, tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
         """The slot to ask next given the slots and this turn's ``found`` values, or None."""
-        raise NotImplementedError
 
+    @abstractmethod
     def extract(self, tracker: Tracker, text: str, requested: Optional[str]) -> Dict[str, Any]:
         """Slot values read from the resident's message (typed, not a button payload)."""
-        raise NotImplementedError
 
     def skip(self, tracker: Tracker) -> bool:
         """True: ask nothing (the answer action gives a static answer instead)."""

@@ -338,3 +338,12 @@ def test_pin_answer_by_kind(kind, language, fragments):
     text = render({"response": "utter_pin_locked"}, {"pin_kind": kind, "language": language})
     for fragment in fragments:
         assert fragment in text, text
+
+
+def test_the_action_server_registers_every_action_and_no_base_class():
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert {"validate_fee_form", "action_fee_answer", "validate_move_form", "action_move_answer",
+            "action_call_now"} <= set(executor.actions)
