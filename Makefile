@@ -22,6 +22,8 @@ help:
 	@echo "make bench  benchmark against the stock Rasa + GiNZA recipe (results/bench.md)"
 	@echo "make load   full-size load test: 50 residents for 2 minutes (results/load.json)"
 	@echo "make run-cluster / stop-cluster   two Rasa + two action servers behind nginx on PostgreSQL/Redis"
+	@echo "make report the staff report from the tracker store: results/report.html + CSV (DAYS=7)"
+	@echo "make report-cluster   the same from the cluster's PostgreSQL"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.10 (Rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -129,6 +131,17 @@ bench: install $(BENCH_VENV)/.installed
 test-bench: train $(BENCH_VENV)/.installed
 	$(BIN)/python bench/run_bench.py --size tiny --project-model $(MODEL) \
 		--out run/bench-tiny/bench --work run/bench-tiny
+
+# The staff report (issue 16): what residents asked, what went unanswered, what helped, from
+# the tracker store of endpoints.yml (SQLite by default; the cluster's PostgreSQL with its
+# MAINA_TRACKER_* settings). results/report.html, report.csv, report-daily.csv.
+.PHONY: report report-cluster
+DAYS ?= 7
+report: install
+	$(BIN)/python scripts/report.py --days $(DAYS) --out results
+
+report-cluster: install
+	$(BIN)/python scripts/report.py --cluster --days $(DAYS) --out results
 
 lock:
 	$(BIN)/pip freeze --all | grep -v -E '^(pip|setuptools|wheel)==' \

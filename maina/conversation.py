@@ -18,12 +18,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Tuple
+from typing import Dict, FrozenSet, List, Mapping, Optional, Pattern, Sequence, Tuple
 
 import yaml
 
 PATH = Path(__file__).resolve().parent / "conversation.yml"
 FOLLOWUP_PREFIX = "followup_"
+# When the model is unsure (the ask-back), the topic in play decides between its best guesses:
+# the first guess, down to this confidence, that the topic answers is taken.
+ASK_BACK = "utter_ask_rephrase"
+MIN_GUESS_CONFIDENCE = 0.1
+GUESSES = 3
 # A message that names the card itself is about the card, whatever topic is in play: the
 # topic's re-reading of a topic intent (not of a follow-up) is skipped for it.
 _NAMES_THE_CARD = re.compile(r"マイナンバーカード|マイナカード|個人番号カード|my ?number ?card|myna ?card")
@@ -132,6 +137,7 @@ def choose(
     topic_in_play: Optional[str],
     situations_in_play: Tuple[str, ...] = (),
     opening_allowed: bool = True,
+    ranking: Sequence[Tuple[str, float]] = (),
     table: Optional[Tables] = None,
 ) -> Choice:
     """The response to render instead of ``response`` (what the dialogue rules picked).
@@ -140,7 +146,10 @@ def choose(
     of the latest earlier answer that had one, ``situations_in_play`` the situations found
     for that answer: they still change the answer (「急いでる、なくした」 then 「いくら？」 →
     the express fee) but say no opening again. ``opening_allowed`` is False after the first
-    message of a turn (an opening is said once).
+    message of a turn (an opening is said once). ``ranking`` = the model's guesses
+    (intent, confidence), best first: when the rules picked the ask-back because the model
+    was unsure, a guess that fits the topic in play is answered instead (「署名用は何桁？」 after
+    a PIN answer: the PIN overview, not "which one did you mean?").
     """
     table = table or tables()
     message = cue_text(text)
@@ -148,11 +157,44 @@ def choose(
 
     in_play = table.topics.get(topic_in_play or "")
     from_topic = False
+    if response == ASK_BACK and in_play is not None:
+        guess = _guess_in_topic(in_play, ranking)
+        if guess is not None:  # then answered like a message classified as the guess
+            intent, response = guess, f"utter_{guess}"
+            chosen = response
     if in_play is not None and intent is not None and response == f"utter_{intent}" \
             and intent in in_play.answers:
         if is_followup(intent) or not _NAMES_THE_CARD.search(message):
             chosen, from_topic = in_play.answers[intent], True
 
+    topic = in_play.name if from_topic else None
+    return _with_situations(table, chosen, topic, message, intent, situations_in_play,
+                            opening_allowed, from_topic, response, in_play)
+
+
+def _guess_in_topic(topic: Topic, ranking: Sequence[Tuple[str, float]]) -> Optional[str]:
+    for name, confidence in list(ranking)[:GUESSES]:
+        if confidence < MIN_GUESS_CONFIDENCE:
+            break
+        if name in topic.intents or (is_followup(name) and name in topic.answers):
+            return name
+    return None
+
+
+def _with_situations(
+    table: Tables,
+    chosen: str,
+    topic: Optional[str],
+    message: str,
+    intent: Optional[str],
+    situations_in_play: Tuple[str, ...],
+    opening_allowed: bool,
+    from_topic: bool,
+    response: Optional[str] = None,
+    in_play: Optional[Topic] = None,
+) -> Choice:
+    """Apply the situations, then name the topic the answer leaves in play."""
+    response = response or chosen
     opening, applied = None, []
     for situation in table.situations:
         said_now = situation.applies_to(message)
@@ -166,9 +208,7 @@ def choose(
                 and chosen not in situation.opening_not_with):
             opening = situation.opening
 
-    if from_topic:
-        topic = in_play.name
-    else:
+    if topic is None:
         topic = table.topic_of_response.get(chosen) or table.topic_of_response.get(response)
         if topic is None and not is_followup(intent):
             topic = table.topic_of_intent.get(intent or "")

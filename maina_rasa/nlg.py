@@ -30,11 +30,14 @@ from rasa.utils.endpoints import EndpointConfig
 from maina import conversation, facts, topics
 
 # response name → (number of suggested topics, minimum confidence of a suggestion)
-SUGGESTION_RESPONSES = {"utter_ask_rephrase": (2, 0.0), "utter_out_of_scope": (3, 0.02)}
+# A guess below its minimum is replaced by a main topic (a vague 「カードのことで相談」 gets the
+# main menu, not two random guesses).
+SUGGESTION_RESPONSES = {"utter_ask_rephrase": (3, 0.1), "utter_out_of_scope": (3, 0.02)}
 # How many of the resident's earlier messages the topic in play can reach back over
 # (a 「ありがとう」 or an ask-back in between does not drop it).
 TOPIC_MEMORY_TURNS = 3
 TOPIC_KEY, SITUATIONS_KEY = "topic", "situations"
+NLU_FALLBACK = "nlu_fallback"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     ) -> Optional[Dict[Text, Any]]:
         filled_slots = dict(tracker.current_slot_values())
         latest = tracker.latest_message
+        ranking = (latest.parse_data or {}).get("intent_ranking") or [] if latest else []
         state = conversation_state(tracker)
         choice = conversation.choose(
             utter_action,
@@ -108,6 +112,8 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             state.topic,
             state.situations,
             opening_allowed=state.first_in_turn,
+            ranking=[(r.get("name"), float(r.get("confidence") or 0.0)) for r in ranking
+                     if r.get("name") != NLU_FALLBACK],
         )
         language = self._spoken_language(choice.response, filled_slots.get("language"))
         filled_slots["language"] = language
@@ -132,9 +138,8 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             )
             if opening and opening.get("text"):
                 response["text"] = f"{opening['text']}\n{response.get('text') or ''}".strip()
-        if utter_action in SUGGESTION_RESPONSES:
+        if choice.response in SUGGESTION_RESPONSES:
             count, min_confidence = SUGGESTION_RESPONSES[utter_action]
-            ranking = (latest.parse_data or {}).get("intent_ranking") or [] if latest else []
             picked = topics.with_main_topics(
                 topics.suggestions(ranking, count, min_confidence), count
             )

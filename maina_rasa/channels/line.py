@@ -53,6 +53,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from maina_rasa import feedback
 from maina_rasa.channels import common
 from maina_rasa.line_api import (
     API_BASE_URL,
@@ -101,7 +102,7 @@ def _setting(credentials: Mapping[str, Any], env: str, key: str) -> Optional[Any
     return value
 
 
-class LineOutput(CollectingOutputChannel):
+class LineOutput(feedback.FeedbackOutputMixin, CollectingOutputChannel):
     """Collects one turn's bot messages; the input channel sends them in one call.
 
     Unlike ``CollectingOutputChannel`` a text is kept whole (not split at blank
@@ -388,9 +389,10 @@ class LineInput(InputChannel):
                 if kind == "hint":
                     await self._deliver(reply_token, push_to, [{"text": NON_TEXT_HINT}])
                     return
-                bot_messages = await self._run_turn(
+                # 👍/👎 postbacks are stored, not sent to Rasa; offers become quick replies
+                bot_messages = await feedback.line_turn(event, sender_id, lambda: self._run_turn(
                     raw_text or "", sender_id, event_type, source_type, on_new_message
-                )
+                ))
                 await self._deliver(reply_token, push_to, bot_messages)
         except Exception as error:  # never let a task die silently; never log text
             logger.error(

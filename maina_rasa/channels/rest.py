@@ -40,7 +40,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple, 
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.core.channels.rest import QueueOutputChannel, RestInput
+from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
@@ -52,6 +52,7 @@ from maina_rasa.channels.common import (
     is_valid_sender_id,
     prepare_user_message,
 )
+from maina_rasa.feedback import FeedbackCollectingOutputChannel, FeedbackQueueOutputChannel
 
 logger = logging.getLogger(__name__)
 
@@ -219,7 +220,7 @@ class GuardedRestInput(RestInput):
         prepared = self._prepare(valid)
         messages = [self._bot_message(valid.sender_id, t) for t in prepared.notices]
         if prepared.call_rasa:
-            collector = CollectingOutputChannel()
+            collector = FeedbackCollectingOutputChannel()  # answers keep their 「役に立った？」 offer
             await self._run_turn(on_new_message, prepared, valid, collector)
             messages.extend(collector.messages)
             for text in prepared.after_turn(len(collector.messages)):
@@ -242,7 +243,7 @@ class GuardedRestInput(RestInput):
             async def turn() -> None:
                 try:
                     await self._run_turn(
-                        on_new_message, prepared, valid, QueueOutputChannel(queue)
+                        on_new_message, prepared, valid, FeedbackQueueOutputChannel(queue)
                     )
                 finally:
                     await queue.put(done)

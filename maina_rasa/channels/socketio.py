@@ -30,6 +30,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from maina_rasa import feedback
 from maina_rasa.channels.common import is_valid_sender_id, prepare_user_message
 
 logger = logging.getLogger(__name__)
@@ -37,8 +38,11 @@ logger = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-class CountingSocketIOOutput(SocketIOOutput):
-    """``SocketIOOutput`` that counts what it emitted (to detect a silent turn)."""
+class CountingSocketIOOutput(feedback.FeedbackOutputMixin, SocketIOOutput):
+    """``SocketIOOutput`` that counts what it emitted (to detect a silent turn); an answer's
+    「役に立った？」 offer goes with it (``"feedback": {"ref": …}``)."""
+
+    _emit_method = "_send_message"
 
     def __init__(self, sio: AsyncServer, bot_message_evt: Text) -> None:
         super().__init__(sio, bot_message_evt)
@@ -140,4 +144,6 @@ class GuardedSocketIOInput(SocketIOInput):
 
         # python-socketio keeps one handler per (namespace, event): this replaces Rasa's.
         sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        # 👍/👎 for an answer: emit("maina_feedback", {"ref", "value", "session_id"?}) → ack
+        sio.on("maina_feedback", handler=feedback.socketio_handler(self), namespace=self.namespace)
         return socketio_webhook

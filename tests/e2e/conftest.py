@@ -21,6 +21,8 @@ import servers  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
 TEST_NOW = f"{TEST_TODAY}T10:00"  # a Wednesday morning: the call centre and the city counter are open
+# /admin/report of the `bot` below (the browser test renders it); never a real token.
+ADMIN_TOKEN = "e2e-browser-admin-token-00000000"
 # Several checkouts on one machine (git worktrees) can run their e2e tests at the same time:
 # each sets MAINA_TEST_PORT_OFFSET (e.g. 1000) to move every test port.
 PORT_OFFSET = int(os.environ.get("MAINA_TEST_PORT_OFFSET", "0") or 0)
@@ -58,7 +60,8 @@ def bot() -> Iterator[Bot]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first (make test does)")
     run_dir = Path(tempfile.mkdtemp(prefix="maina-e2e-"))
-    env, actions, rasa, ok = start_bot(run_dir, 5105 + PORT_OFFSET, 5155 + PORT_OFFSET)
+    env, actions, rasa, ok = start_bot(run_dir, 5105 + PORT_OFFSET, 5155 + PORT_OFFSET,
+                                       {"MAINA_ADMIN_TOKEN": ADMIN_TOKEN})
     try:
         if not ok:
             logs = "\n".join(p.read_text(errors="replace")[-3000:] for p in run_dir.glob("*.log"))

@@ -28,6 +28,7 @@ from sanic.response import HTTPResponse, json as json_response  # noqa: E402
 from maina import facts  # noqa: E402
 from maina_rasa.channels.web import WebPages  # noqa: E402
 
+FEEDBACK_REF = "00000000000000f1"
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -76,7 +77,9 @@ class CannedBot:
                 )
             ]
         if text == "/police_report":
-            return [_reply(sender, "警察に遺失届を出して、受理番号をメモしておいてね。")]
+            answer = _reply(sender, "警察に遺失届を出して、受理番号をメモしておいてね。")
+            answer["feedback"] = {"ref": FEEDBACK_REF}  # 「役に立った？」 (maina_rasa/feedback.py)
+            return [answer]
         if text == "/contact_city":
             return [_reply(sender, f"{office}\n電話 {tel}")]
         if text == "/ask_my_expiry":
@@ -117,6 +120,14 @@ def create_app(name: str = "maina_fake_bot", delay: float = 0.3, cors: str = "*"
         app.ctx.received.append(body)
         await asyncio.sleep(delay)  # long enough to see the typing indicator
         return json_response(bot.answer(sender, text, language))
+
+    @app.post("/webhooks/feedback/webhook")
+    async def rated(request: Request) -> HTTPResponse:
+        body = request.json or {}
+        app.ctx.received.append({"feedback": body})
+        known = body.get("ref") == FEEDBACK_REF and body.get("value") in ("up", "down")
+        return json_response({"status": "stored" if known else "unknown_answer"},
+                             status=200 if known else 404)
 
     @app.get("/")
     async def hello(request: Request) -> HTTPResponse:

@@ -334,13 +334,7 @@ class ManagedBot:
                         break
                 answers.append(received[start:])
         finally:
-            # client.disconnect() waits for the pending long-poll (up to 25 s): abort it
-            eio = client.eio
-            tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
-            await eio.disconnect(abort=True)
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await close_socketio(client)
         return sid, answers
 
     # -- LINE -----------------------------------------------------------------------------
@@ -380,7 +374,8 @@ class ManagedBot:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for call in list(self.line.replies):
-                if isinstance(call.json, dict) and call.json.get("replyToken") == token:
+                # status 0: the fake API has recorded the call but is still checking it
+                if isinstance(call.json, dict) and call.json.get("replyToken") == token and call.status:
                     assert call.status == 200, (call.status, call.schema_errors)
                     return [m.get("text", "") for m in call.json.get("messages", [])]
             time.sleep(0.1)
@@ -390,6 +385,17 @@ class ManagedBot:
 
     def tracker_events(self, sender: Optional[str] = None) -> List[Dict[str, Any]]:
         return tracker_events(self.tracker_db, sender)
+
+
+async def close_socketio(client: Any) -> None:
+    """Disconnect a socket.io client at once: ``client.disconnect()`` waits for the pending
+    long-poll (up to 25 s), so the engine.io connection is aborted instead."""
+    eio = client.eio
+    tasks = [t for t in (eio.read_loop_task, eio.write_loop_task) if t is not None]
+    await eio.disconnect(abort=True)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def tracker_events(db: Path, sender: Optional[str] = None) -> List[Dict[str, Any]]:

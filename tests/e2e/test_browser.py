@@ -481,6 +481,34 @@ def test_chat_lost_card_with_quick_reply(new_tab):
     tab.assert_no_storage()
 
 
+def test_chat_asks_helpful_after_an_answer_and_gets_out_of_the_way(new_tab):
+    """「役に立った？」 under an answer that asks; 👍 is sent with the answer's reference; the
+    question stays in the text box; the next question removes it."""
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    box = _open_widget(tab)
+    widget = _widget(tab)
+    rated: List[Dict[str, Any]] = []
+    tab.page.on("request", lambda r: rated.append(json.loads(r.post_data))
+                if r.url.endswith("/webhooks/feedback/webhook") else None)
+    _ask(tab, "/police_report")
+    group = widget.locator(".feedback")
+    expect(group).to_have_count(1)
+    expect(group).to_have_attribute("aria-label", "役に立った？")
+    expect(box).to_be_focused()  # the next question can be typed at once
+    assert tab.sent[0]["input_channel"] == "widget"
+    expect(group.get_by_role("button", name="いいえ")).to_be_visible()
+    group.get_by_role("button", name="はい", exact=True).click()
+    expect(widget.locator(".feedback-thanks")).to_have_text("教えてくれてありがとう！")
+    assert rated and rated[0]["value"] == "up" and rated[0]["sender"] == tab.sent[0]["sender"]
+    assert re.fullmatch(r"[0-9a-f]{16,32}", rated[0]["ref"])
+    _ask(tab, "こんにちは")
+    tab.wait_sent(2)
+    expect(widget.locator(".feedback")).to_have_count(0)
+
+
 def test_chat_at_360px_has_no_horizontal_scroll(new_tab):
     tab = new_tab(width=360, height=740, touch=True)
     _lost_card_flow(tab)
@@ -881,6 +909,59 @@ def test_widget_keyboard_only(new_tab):
     expect(launcher).to_be_focused()
     log = _widget(tab).locator("[role=log]")
     assert log.get_attribute("aria-live") == "polite"
+
+
+# ------------------------------------------------------------------------------------------
+# 6. The staff report (/admin/report, issue 16)
+# ------------------------------------------------------------------------------------------
+
+def _login_to_report(tab: Tab, token: str) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    tab.goto("/admin/report")
+    expect(page.get_by_role("heading", name="ログイン")).to_be_visible()
+    page.get_by_label("管理用トークン").fill(token)
+    page.get_by_role("button", name="表示する").click()
+    expect(page.get_by_role("heading", name="まとめ")).to_be_visible()
+
+
+def test_report_page_renders_with_charts_no_errors_and_axe_clean(new_tab, request):
+    """The report of the bot's tracker store (with the scripted conversations of
+    tests/unit/report_scenario.py added): charts drawn, no console error, axe clean."""
+    from playwright.sync_api import expect
+
+    from conftest import ADMIN_TOKEN, TEST_TODAY
+
+    tab = new_tab()
+    if tab.site.fake or os.environ.get("MAINA_E2E_URL"):
+        pytest.skip("needs the test bot and its tracker store")
+    sys.path.insert(0, str(ROOT / "tests" / "unit"))
+    import datetime as dt
+
+    import report_scenario
+
+    bot = request.getfixturevalue("bot")
+    report_scenario.fill_store(bot.run_dir / "tracker.db",
+                               dt.date.fromisoformat(TEST_TODAY)).engine.dispose()
+    console: List[str] = []
+    tab.page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    _login_to_report(tab, ADMIN_TOKEN)  # CSP enforced in this tab
+    page = tab.page
+    images = page.locator("figure img")
+    assert images.count() >= 4
+    widths = images.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+    assert all(w > 300 for w in widths), widths
+    expect(page.get_by_role("cell", name=re.compile("駐車場ある"))).to_be_visible()
+    assert page.evaluate("() => getComputedStyle(document.querySelector('h2')).borderBottomStyle") == "solid"
+    page.screenshot(path=str(_artifact("report.png")), full_page=True)
+    assert not console, console
+
+    axe_tab = new_tab(bypass_csp=True)  # axe is injected as an inline script
+    axe_tab.goto("/admin/report")
+    _axe(axe_tab, "report login")
+    _login_to_report(axe_tab, ADMIN_TOKEN)
+    _axe(axe_tab, "report")
 
 
 def _artifact(name: str) -> Path:

@@ -32,6 +32,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import cluster  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
+ADMIN_TOKEN = "cluster-admin-token-" + "5" * 16
+# Several checkouts on one machine: MAINA_TEST_PORT_OFFSET moves every port (as in conftest).
+PORT_OFFSET = int(os.environ.get("MAINA_TEST_PORT_OFFSET", "0") or 0)
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 SELECTED = os.environ.get("MAINA_CLUSTER_TESTS", "").strip() in ("1", "true", "yes")
 
@@ -154,10 +157,11 @@ def running(request) -> Iterator[cluster.Cluster]:
     if not cluster.MODEL.exists():
         pytest.fail("no trained model: run `make train` first (make test does)")
     base = Path(tempfile.mkdtemp(prefix="maina-cluster-"))
+    o = PORT_OFFSET
     c = cluster.Cluster(
-        base=base, pg_port=5434, redis_port=6391, rasa_ports=(5606, 5607),
-        action_ports=(5656, 5657), proxy_port=8180, action_proxy_port=8181,
-        extra_env={"MAINA_TODAY": TEST_TODAY},
+        base=base, pg_port=5434 + o, redis_port=6391 + o, rasa_ports=(5606 + o, 5607 + o),
+        action_ports=(5656 + o, 5657 + o), proxy_port=8180 + o, action_proxy_port=8181 + o,
+        extra_env={"MAINA_TODAY": TEST_TODAY, "MAINA_ADMIN_TOKEN": ADMIN_TOKEN},
     )
     failed_before = request.session.testsfailed
     try:
@@ -295,6 +299,71 @@ def report(request, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():
         reporter.write_line(line)
+
+
+def test_staff_report_feedback_and_retention_on_postgres(running: cluster.Cluster,
+                                                        tmp_path: Path) -> None:
+    """Issue 16 on the cluster: 👍 sent to one server for an answer of the other is stored
+    once in PostgreSQL; retention run by both servers at once deletes old conversations once
+    and keeps their counts once; /admin/report on either server and `make report` with the
+    cluster's settings read PostgreSQL."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    sys.path.insert(0, str(ROOT / "tests" / "unit"))
+    import report_scenario as sc
+
+    from maina.report import build, retention
+
+    c = running
+    url = "postgresql://{user}:{password}@{host}:{port}/{dbname}".format(**c.pg_dsn())
+    sender = f"web-{uuid.uuid4().hex}"
+    answer = ask(c.rasa_url(0), sender, "マイナンバーカードをなくしました")
+    (ref,) = [m["feedback"]["ref"] for m in answer if m.get("feedback")]
+    statuses = []
+    for index in (1, 0):  # the other server first, then again on the first
+        body = json.dumps({"sender": sender, "ref": ref, "value": "down"}).encode()
+        request = urllib.request.Request(f"{c.rasa_url(index)}/webhooks/feedback/webhook", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            statuses.append(json.loads(response.read())["status"])
+    assert statuses == ["stored", "already_stored"]
+    assert [d["data"]["maina_feedback"]["value"]
+            for kind, _, d in tracker_events(c, sender) if kind == "agent"] == ["down"]
+
+    today = dt.date.fromisoformat(TEST_TODAY)
+    sc.fill_store(url, today).engine.dispose()
+    engine = sa.create_engine(url)
+    try:
+        wide = (today - dt.timedelta(days=200), today)
+        before = build.build_report(engine, *wide).counts
+        cutoff = retention.cutoff_timestamp(today, 90)
+        # two processes at the same moment, as two servers starting together
+        purge = ("import sys, sqlalchemy as sa; from maina.report import retention; "
+                 "print(retention.purge(sa.create_engine(sys.argv[1]), float(sys.argv[2])).sessions)")
+        runs = [subprocess.Popen([sys.executable, "-c", purge, url, str(cutoff)], cwd=ROOT,
+                                 env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                 stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        assert sorted(int(p.communicate(timeout=120)[0]) for p in runs) == [0, 2]
+        assert build.build_report(engine, *wide).counts == before
+        assert tracker_events(c, sc.OLD_WIDGET) == []
+        assert tracker_events(c, sc.LINE_SENDER)  # its recent session stays
+    finally:
+        engine.dispose()
+
+    for index in (0, 1):
+        request = urllib.request.Request(f"{c.rasa_url(index)}/admin/report",
+                                         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            page = response.read().decode()
+        assert "駐車場ある?" in page and sc.LINE_USER not in page
+    out = tmp_path / "report"
+    env = {**os.environ, **c.shared_env(), "MAINA_TODAY": TEST_TODAY}
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "report.py"), "--out", str(out)],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "駐車場ある?" in (out / "report.csv").read_text(encoding="utf-8-sig")
 
 
 def test_killing_one_rasa_server_during_load(running: cluster.Cluster, request) -> None:

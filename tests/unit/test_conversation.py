@@ -175,3 +175,22 @@ def test_an_upset_resident_gets_an_apology_first():
 
 def test_the_express_word_itself_is_not_urgency_to_rewrite():
     assert choose("utter_express_issue", "express_issue", "特急発行を急ぎでお願いしたい").situations == ()
+
+
+def test_an_unsure_model_is_decided_by_the_topic_in_play():
+    ranking = [("cert_signing", 0.27), ("pin_overview", 0.18), ("jpki_what", 0.1)]
+    choice = conversation.choose("utter_ask_rephrase", "nlu_fallback", "署名用は何桁？", "pin",
+                                 ranking=ranking)
+    assert choice.response == "utter_pin_overview" and choice.topic == "pin"
+    followup = conversation.choose("utter_ask_rephrase", "nlu_fallback", "郵送で申請できる？",
+                                   "reissue", ranking=[("followup_online", 0.49),
+                                                       ("apply_how", 0.45)])
+    assert followup.response == "utter_reissue_online" and followup.topic == "reissue"
+
+
+def test_an_unsure_model_without_a_fitting_guess_still_asks_back():
+    weak = conversation.choose("utter_ask_rephrase", "nlu_fallback", "うーん", "pin",
+                               ranking=[("greet", 0.2), ("pin_overview", 0.05)])
+    assert weak.response == "utter_ask_rephrase" and weak.topic is None
+    assert conversation.choose("utter_ask_rephrase", "nlu_fallback", "x", None,
+                               ranking=[("pin_overview", 0.3)]).response == "utter_ask_rephrase"

@@ -132,7 +132,7 @@
     var date = { kind: "birth", y: 1980, m: 1, d: 1 };
 
     var conversation = new Maina.Conversation({
-      log: log, typing: $("typing"), server: Maina.defaultServer, prefix: "kiosk",
+      log: log, typing: $("typing"), server: Maina.defaultServer, prefix: "kiosk", channel: "kiosk",
       avatar: Maina.staticBase + "maina.svg", links: false,
       lang: function () { return lang; }, config: function () { return configLoaded; },
       onReplies: function (messages) {

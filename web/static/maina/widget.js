@@ -25,6 +25,8 @@
       you: "あなた：", bot: "マイナちゃん：", log: "会話", choices: "返事をえらんでね",
       langButton: "English", langButtonLang: "en", langLabel: "Switch to English",
       welcome: "こんにちは！マイナちゃんだよ。マイナンバーカードのことを聞いてね。",
+      helpful: "役に立った？", helpfulYes: "はい", helpfulNo: "いいえ",
+      helpfulThanks: "教えてくれてありがとう！",
       error: function (c) {
         var city = c.city || {};
         return "ごめんね、いまマイナちゃんにつながらないみたい。" + (city.tel
@@ -39,6 +41,8 @@
       you: "You: ", bot: "Maina-chan: ", log: "Conversation", choices: "Choose a reply",
       langButton: "日本語", langButtonLang: "ja", langLabel: "日本語に切り替える",
       welcome: "Hello! I'm Maina-chan. Ask me about the My Number Card.",
+      helpful: "Was this helpful?", helpfulYes: "Yes", helpfulNo: "No",
+      helpfulThanks: "Thank you for telling me!",
       error: function (c) {
         var city = c.city || {};
         return "Sorry, I can't connect right now. " + (city.tel
@@ -104,18 +108,35 @@
     });
   }
 
-  /** POST one message to Rasa's REST channel; resolves to the list of bot messages. */
-  function sendToRasa(server, sender, text, lang, signal) {
+  /**
+   * POST one message to Rasa's REST channel; resolves to the list of bot messages. `channel`
+   * ("widget" | "kiosk") names the front end for the staff report (input_channel).
+   */
+  function sendToRasa(server, sender, text, lang, signal, channel) {
+    var body = { sender: sender, message: text, metadata: { language: lang } };
+    if (channel) body.input_channel = channel;
     return fetch(server.replace(/\/+$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sender, message: text, metadata: { language: lang } }),
+      body: JSON.stringify(body),
       credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer", signal: signal
     }).then(function (response) {
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }).then(function (body) { return Array.isArray(body) ? body : []; });
   }
+
+  /** POST 👍 ("up") or 👎 ("down") for the answer that carried `ref`; resolves to ok. */
+  function sendFeedback(server, sender, ref, value) {
+    return fetch(server.replace(/\/+$/, "") + "/webhooks/feedback/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender, ref: ref, value: value }),
+      credentials: "omit", cache: "no-store", referrerPolicy: "no-referrer"
+    }).then(function (response) { return response.ok; }, function () { return false; });
+  }
+
+  var FEEDBACK_REF = /^[0-9a-f]{16,32}$/;
 
   /**
    * The language a message is written in ("ja" | "en" | null), as the bot reads it
@@ -147,6 +168,7 @@
 
   /**
    * One conversation shown in a role="log" element. options: log, typing, server, prefix,
+   * channel ("widget" | "kiosk"),
    * avatar, links, lang() -> "ja"|"en", config() -> config.json (a Promise), afterQuickReply(),
    * onReplies(list of bot messages), onActivity(), onLanguage("ja"|"en") when a message is
    * written in the other language than lang() (typed, or the 「English」/「日本語」 buttons).
@@ -183,7 +205,7 @@
   };
 
   Conversation.prototype.removeQuickReplies = function () {
-    var groups = this.o.log.querySelectorAll(".quick");
+    var groups = this.o.log.querySelectorAll(".quick, .feedback");
     for (var i = 0; i < groups.length; i++) groups[i].remove();
   };
 
@@ -224,7 +246,37 @@
       });
       this.o.log.appendChild(group);
     }
+    var offer = message.feedback;
+    if (offer && typeof offer.ref === "string" && FEEDBACK_REF.test(offer.ref)) this.addFeedback(offer.ref);
     return row.parentNode ? row : (group || null);
+  };
+
+  /**
+   * 「役に立った？」 はい/いいえ (👍/👎) under an answer (maina_rasa/feedback.py decides which answers ask).
+   * Small, never focused by itself, gone with the next question: never in the way.
+   */
+  Conversation.prototype.addFeedback = function (ref) {
+    var self = this, s = this.strings(), sender = this.sender, generation = this.generation;
+    var group = el("div", { "class": "feedback", role: "group", "aria-label": s.helpful });
+    group.appendChild(el("span", { "class": "feedback-q", "aria-hidden": "true" }, s.helpful));
+    // Words, not 👍/👎: a kiosk or PC without an emoji font would show empty boxes.
+    [["up", s.helpfulYes], ["down", s.helpfulNo]].forEach(function (choice) {
+      var button = el("button", { type: "button", "class": "rate", "data-value": choice[0] }, choice[1]);
+      button.addEventListener("click", function () {
+        var buttons = group.querySelectorAll("button");
+        for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+        sendFeedback(self.o.server, sender, ref, choice[0]).then(function (ok) {
+          if (generation !== self.generation || !group.parentNode) return;
+          if (!ok) { group.remove(); return; }
+          group.textContent = "";
+          group.removeAttribute("aria-label");
+          group.setAttribute("role", "status");
+          group.appendChild(el("span", { "class": "feedback-thanks" }, s.helpfulThanks));
+        });
+      });
+      group.appendChild(button);
+    });
+    this.o.log.appendChild(group);
   };
 
   /** Show `shown` (default: text) as the user's bubble and send `text` to the bot. */
@@ -242,7 +294,7 @@
     var timer = setTimeout(function () { if (controller) controller.abort(); }, REQUEST_TIMEOUT_MS);
     this.controller = controller;
     this.setTyping(true);
-    return sendToRasa(this.o.server, this.sender, text, this.o.lang(), controller && controller.signal)
+    return sendToRasa(this.o.server, this.sender, text, this.o.lang(), controller && controller.signal, this.o.channel)
       .then(function (messages) {
         if (generation !== self.generation || self.controller !== controller) return;
         var first = null;
@@ -275,7 +327,7 @@
   var MainaChat = {
     STRINGS: STRINGS, staticBase: staticBase, defaultServer: defaultServer,
     newSenderId: newSenderId, el: el, appendRichText: appendRichText,
-    sendToRasa: sendToRasa, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang,
+    sendToRasa: sendToRasa, sendFeedback: sendFeedback, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang,
     inputLanguage: inputLanguage
   };
   window.MainaChat = MainaChat;
@@ -323,7 +375,7 @@
     root.appendChild(css); root.appendChild(wrap);
 
     var conversation = new Conversation({
-      log: log, typing: typing, server: (data.server || defaultServer), prefix: "web",
+      log: log, typing: typing, server: (data.server || defaultServer), prefix: "web", channel: "widget",
       avatar: staticBase + "maina.svg", links: true,
       lang: function () { return lang; }, config: function () { return config; },
       afterQuickReply: function () { input.focus(); },
