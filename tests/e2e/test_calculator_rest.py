@@ -42,7 +42,7 @@ CASES: List[Case] = [
     (["10月20日になくしたけど特急発行できる？"], ["2026年（令和8年）11月19日（木）", "過ぎ", "1,000円"]),
     (["カードなくした", "急ぎで、電子証明書はいらない", "昨日です"],
      ["1,800円", "2026年（令和8年）12月24日（木）"]),
-    (["My card was stolen and I reported it to the police. Do I have to pay for a new one?"], ["free"]),
+    (["my card was stolen, do i have to pay for a new one? i have police report"], ["free", "receipt number"]),
     (["I lost my card 3 days ago, can I get it by express issue?"],
      ["2,000 yen", "Tuesday, 22 December 2026"]),
     # --- deadlines of a move ---
