@@ -90,10 +90,12 @@ _PIN_WORDS = re.compile(r"暗証番号|パスワード|pin|password|passcode")
 
 _MOVE_IN = _re(r"引っ?越してく|ひっこしてく|引っ?越してき|ひっこしてき|越してくる|越してきた|転入|市外から|町外から|"
                r"(?:他|ほか|別|よそ)の?(?:市|町|村|県|都|区|まち)から|移り住|移ってく|移ってき",
-               r"\bmov(?:e|ed|ing) (?:in|into|here|to (?:this city|here))\b|\bmoved here\b|\bmoving here\b|\brelocat\w* (?:to|here)")
+               r"\bmov(?:e|ed|ing) (?:in|into|here|to (?:this city|here))\b|\bmoved here\b|\bmoving here\b",
+               r"\brelocat\w* (?:to|here)")
 _MOVE_OUT = _re(r"転出|市外へ|市外に|町外へ|(?:他|ほか|別|よそ)の?(?:市|町|村|県|都|区|まち)(?:へ|に)|引っ?越してい|"
                 r"出ていく|出て行く|出ていき|離れる",
-                r"\bmov(?:e|ed|ing) (?:out|away)\b|\bleav(?:e|ing) (?:the city|town)\b|\bmov(?:e|ing) to another (?:city|town)\b")
+                r"\bmov(?:e|ed|ing) (?:out|away)\b|\bleav(?:e|ing) (?:the city|town)\b",
+                r"\bmov(?:e|ing) to another (?:city|town)\b")
 _MOVE_WITHIN = _re(r"市内で|市内の|市内に|同じ市|転居", r"\bwithin the city\b|\bin the same city\b")
 _MOVE_TO_PLACE = re.compile(r"([一-龥ァ-ヶ]{2,})(?:市|町|村|県|都|府|区)?(?:に|へ)(?:引っ?越|ひっこ|転居|移)")
 _MOVE_ANY = _re(r"引っ?越|ひっこ|転入|転出|転居|移り住|移って|\bmov(?:e|ed|ing)\b|\brelocat")
