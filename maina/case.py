@@ -297,4 +297,12 @@ def events(text: str, today: _dt.date) -> List[Event]:
     if about is None:
         return []
     where = where_in_time(text, about)
-    return [Event(about, m.when, m.start, m.end) for m in event_dates.find(text, today, where)]
+    found = []
+    for mention in event_dates.find(text, today, where):
+        when = mention.when
+        if about == "loss":  # a loss is never ahead (「来週必要なのになくした」: 来週 is not the loss)
+            if when.first > today:
+                continue
+            when = EventDate(when.first, min(when.last, today))
+        found.append(Event(about, when, mention.start, mention.end))
+    return found

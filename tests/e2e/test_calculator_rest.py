@@ -23,8 +23,9 @@ from typing import List, Tuple
 import pytest
 from conftest import PORT_OFFSET, Bot
 
-# Ports of the second bot (conftest: 5105/5155 `bot`, 5205/5255 lab, 5215/5265 resilience).
-YEAR_END_RASA_PORT, YEAR_END_ACTION_PORT = 5225 + PORT_OFFSET, 5275 + PORT_OFFSET
+# Ports of the second bot, free among the tests' (5105/5155 `bot`, 5205/5255 lab, 5215/5265
+# resilience, 5225/5275 staff report, 5285/5295 load).
+YEAR_END_RASA_PORT, YEAR_END_ACTION_PORT = 5235 + PORT_OFFSET, 5245 + PORT_OFFSET
 
 # (messages of one conversation, fragments the last answer must contain)
 Case = Tuple[List[str], List[str]]

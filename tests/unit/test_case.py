@@ -111,6 +111,12 @@ def test_events_have_the_role_of_their_cue():
     assert case.events(normalize("1990年1月15日生まれです"), TODAY) == []
 
 
+def test_a_loss_is_never_in_the_future():
+    assert case.events(normalize("来週必要なのにマイナカードなくした、急いで作りたい"), TODAY) == []
+    [loss] = case.events(normalize("今週なくした"), TODAY)  # Monday 23 – Sunday 29 November
+    assert loss.when.iso() == "2026-11-23/2026-11-25"
+
+
 @pytest.mark.parametrize("text,expected", [
     ("カードを止めたい", True), ("なくしたけど今電話つながる？", True), ("盗まれた", True),
     ("今電話つながる？", False), ("I need to stop my card", True), ("再発行の相談", False),
