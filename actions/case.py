@@ -82,11 +82,15 @@ def values(**named: Any) -> Dict[Text, Any]:
 class CaseFormValidation(FormValidationAction):
     """A form that asks only what changes the answer: the slots already known are kept (rasa-sdk
     drops values of slots it is not told about) and the one slot :meth:`question` names is asked.
-    Subclasses read the resident's answer in :meth:`extract`; 「わからない」 fills the asked slot
-    with ``unknown`` so the form moves on and the answer says what it can. Abstract, so the
+    Subclasses read the resident's answer in :meth:`extract`; 「わからない」, or the question
+    asked again instead of an answer, fills the asked slot with ``unknown`` so the form moves on
+    and the answer says what it can. Abstract, so the
     action server does not register it as an action."""
 
     SLOTS: Tuple[str, ...] = ()
+    # Intents that start the form: asked again instead of answering (「それいくら？」 while
+    # Maina-chan asks the day of the loss), they get the answer for what is known now.
+    ENTRY_INTENTS: Tuple[str, ...] = ()
 
     @abstractmethod
     def question(self, tracker: Tracker, found: Dict[str, Any]) -> Optional[str]:
@@ -113,8 +117,8 @@ class CaseFormValidation(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         typed = not text.startswith("/")
         found = self.extract(tracker, text if typed else "", requested)
-        if typed and requested and tracker.get_slot(requested) is None and requested not in found \
-                and case.dont_know(text):
+        unanswered = requested and tracker.get_slot(requested) is None and requested not in found
+        if unanswered and ((typed and case.dont_know(text)) or latest_intent(tracker) in self.ENTRY_INTENTS):
             found[requested] = case.DONT_KNOW
         # an answer that still leaves the asked slot open (a period on both sides of a limit):
         # clear it so that it is asked again

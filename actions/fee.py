@@ -52,6 +52,7 @@ class ValidateFeeForm(ctx.CaseFormValidation):
     """Reads the resident's answers (a day, yes/no, 「わからない」) and asks the next question."""
 
     SLOTS = ("case_reason", "case_express", "loss_date", "case_proof")
+    ENTRY_INTENTS = ("reissue_fee", "express_issue", "followup_cost", "followup_deadline")
 
     def name(self) -> Text:
         return "validate_fee_form"

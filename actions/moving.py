@@ -32,6 +32,7 @@ class ValidateMoveForm(ctx.CaseFormValidation):
     """Reads the day of the move and its direction from the answers; asks what is missing."""
 
     SLOTS = ("move_date", "move_direction")
+    ENTRY_INTENTS = ("move_in", "address_name_change", "followup_deadline")
 
     def name(self) -> Text:
         return "validate_move_form"

@@ -20,7 +20,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import servers  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
-TEST_NOW = f"{TEST_TODAY}T10:00"  # a Wednesday morning: the call centre and the city counter are open
+# The time of day of every test bot (a Wednesday morning for the `bot` below: the call centre
+# and the city counter are open); a bot started on another MAINA_TODAY gets it on that day.
+TEST_TIME = "10:00"
 # /admin/report of the `bot` below (the browser test renders it); never a real token.
 ADMIN_TOKEN = "e2e-browser-admin-token-00000000"
 # Several checkouts on one machine (git worktrees) can run their e2e tests at the same time:
@@ -51,8 +53,9 @@ class Bot:
 
 
 def start_bot(run_dir: Path, rasa_port: int, action_port: int, extra: Dict[str, str] = None) -> tuple:
-    return servers.start_bot(run_dir, rasa_port, action_port, str(MODEL),
-                             {"MAINA_TODAY": TEST_TODAY, "MAINA_NOW": TEST_NOW, **(extra or {})})
+    pinned = {"MAINA_TODAY": TEST_TODAY, **(extra or {})}
+    pinned.setdefault("MAINA_NOW", f"{pinned['MAINA_TODAY']}T{TEST_TIME}")
+    return servers.start_bot(run_dir, rasa_port, action_port, str(MODEL), pinned)
 
 
 @pytest.fixture(scope="session")

@@ -185,6 +185,18 @@ def test_the_proof_is_read_from_the_answer(text, value):
     assert extract(ValidateFeeForm(), t)["case_proof"] == value
 
 
+def test_the_question_asked_again_instead_of_an_answer_gets_the_answer_for_what_is_known():
+    t = tracker({"case_reason": "lost", "case_express": "yes", "requested_slot": "loss_date"},
+                text="それいくら？", intent="followup_cost")
+    assert extract(ValidateFeeForm(), t) == {"loss_date": "unknown"}
+    [message], _ = run(ActionFeeAnswer(), tracker({"case_reason": "lost", "case_express": "yes",
+                                                   "loss_date": "unknown"}, intent="followup_cost"))
+    assert message["response"] == "utter_express_fee"
+    t = tracker({"move_date": "2026-12-01", "requested_slot": "move_direction"}, text="いつまで？",
+                intent="followup_deadline")
+    assert extract(ValidateMoveForm(), t) == {"move_direction": "unknown"}
+
+
 def test_a_followup_with_the_case_and_no_topic_is_answered_for_the_case():
     t = tracker({"case_reason": "stolen", "fee_case": "stolen"}, text="盗まれたけどいくら？", intent="followup_cost",
                 events=[{"event": "user", "text": "盗まれたけどいくら？"}])
