@@ -12,7 +12,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 export PYTHONDONTWRITEBYTECODE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help install train run shell stop test test-unit validate test-conversations test-nlu test-e2e lock clean
+.PHONY: help install train run shell stop test lint test-unit validate test-conversations test-nlu test-e2e lock clean
 
 help:
 	@echo "make run    install what is missing, train if data changed, start the bot on localhost"
@@ -45,16 +45,20 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV)/.installed
 train: $(MODEL)
 
 run: install train
-	$(BIN)/python scripts/servers.py start
+	$(BIN)/python -m maina_ops servers start
 
 shell: install train
-	$(BIN)/python scripts/servers.py shell
+	$(BIN)/python -m maina_ops servers shell
 
 stop:
-	@$(BIN)/python scripts/servers.py stop
+	@$(BIN)/python -m maina_ops servers stop
 
 validate: install
 	$(BIN)/python scripts/validate.py
+
+# ruff (pinned in requirements.lock), rules in ruff.toml
+lint: install
+	$(BIN)/ruff check .
 
 test-unit: install
 	$(BIN)/pytest -q tests/unit
@@ -70,23 +74,24 @@ test-e2e: train
 	$(BIN)/pytest -q tests/e2e --ignore tests/e2e/test_cluster.py
 	@$(BIN)/python -c "import json; d = json.load(open('results/dev-questions.json')); print(f\"dev questions: {d['with_key_facts']}/{d['asked']} with their key facts\")"
 
-test: test-unit validate test-conversations test-nlu test-e2e test-cluster test-load test-bench
+test: lint test-unit validate test-conversations test-nlu test-e2e test-cluster test-load test-bench
 
 # Two Rasa + two action servers behind nginx, shared PostgreSQL tracker store and Redis lock
-# store, all on loopback (scripts/cluster.py; packages: scripts/install_cluster_deps.sh).
+# store, all on loopback (maina_ops/cluster.py; packages: scripts/install_cluster_deps.sh).
 .PHONY: run-cluster stop-cluster test-cluster
 run-cluster: install train
-	$(BIN)/python scripts/cluster.py start
+	$(BIN)/python -m maina_ops cluster start
 
 stop-cluster:
-	@$(BIN)/python scripts/cluster.py stop
+	@$(BIN)/python -m maina_ops cluster stop
 
 # Real PostgreSQL, Redis and nginx; skipped with the reason if they are missing (not in CI).
 test-cluster: train
 	MAINA_CLUSTER_TESTS=1 $(BIN)/pytest -q -rs tests/e2e/test_cluster.py
 
 # Load test (issue 5): Locust, headless, against a real bot it starts on 5285/5295; then every
-# conversation is checked in the tracker store and Rasa's memory over time (load/run_load.py).
+# conversation is checked in the tracker store and Rasa's memory over time (load/run_load.py,
+# Locust user maina_ops/locustfile.py).
 # Locust lives in its own venv: its gevent/Flask pins must not touch Rasa's .venv.
 .PHONY: load test-load
 LOAD_VENV := .venv-load
@@ -102,11 +107,11 @@ $(LOAD_VENV)/.installed: load/requirements.txt
 
 # Full size: 50 residents for 2 minutes; results/load.json.
 load: train $(LOAD_VENV)/.installed
-	$(LOAD_VENV)/bin/python load/run_load.py --users 50 --duration 120 --out results/load.json
+	$(LOAD_VENV)/bin/python -m load.run_load --users 50 --duration 120 --out results/load.json
 
 # Small size for `make test`: 20 residents for 30 s; results/load-small.json.
 test-load: train $(LOAD_VENV)/.installed
-	$(LOAD_VENV)/bin/python load/run_load.py --users 20 --duration 30 --out results/load-small.json
+	$(LOAD_VENV)/bin/python -m load.run_load --users 20 --duration 30 --out results/load-small.json
 
 # Benchmark (issue 6): the project's model against Rasa's stock spaCy recipe on ja_ginza
 # (bench/stock_config.yml), same data, same machine, one run: training time, cold start,
@@ -124,12 +129,12 @@ $(BENCH_VENV)/.installed: bench/requirements.txt
 	touch $@
 
 bench: install $(BENCH_VENV)/.installed
-	$(BIN)/python bench/run_bench.py --size full
+	$(BIN)/python -m bench.run_bench --size full
 
 # Tiny size for `make test` (proves the pipeline, measures nothing): the project model from
 # `make train`, stock trained for 1 epoch, 3 s per load level; output in run/bench-tiny/.
 test-bench: train $(BENCH_VENV)/.installed
-	$(BIN)/python bench/run_bench.py --size tiny --project-model $(MODEL) \
+	$(BIN)/python -m bench.run_bench --size tiny --project-model $(MODEL) \
 		--out run/bench-tiny/bench --work run/bench-tiny
 
 # The staff report (issue 16): what residents asked, what went unanswered, what helped, from

@@ -1,10 +1,16 @@
-"""The lifecycle calculator: a Rasa form that collects dates, and the answer action.
+"""The lifecycle calculator: a Rasa form that collects what the resident tells, and its answers.
 
-Thin glue: parsing is in maina.dates (via the JapaneseDateExtractor entities), rules in
-maina.lifecycle, texts of fixed sentences in the responses (data/responses/dialogue.yml).
+Thin glue: parsing is in maina.dates (via the JapaneseDateExtractor entities), what to ask or
+answer in maina.calculator, the rules in maina.lifecycle; every sentence is a response
+(data/responses/dialogue.yml, lifecycle.yml), rendered by Rasa or, for the lines of one
+answer, by actions.texts.
+
+Dates live in the slots as text, possibly known only in part (maina.partial: ``2019-05``,
+``1990``, ``--09-03``), so a resident who said 「令和元年5月」 is asked only for the day.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any, Dict, List, Optional, Text, Tuple
@@ -14,37 +20,71 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from maina import clock, dates, lifecycle, residence
+from actions import texts
+from maina import calculator, clock, conversation, dates, lifecycle, locales, residence
+from maina.partial import PartialDate
 
-DATE_SLOTS = {"birth": "birth_date", "issue": "issue_date", "application": "application_date",
-              "stay_end": "stay_end_date"}
-LIFECYCLE_SLOTS = ["birth_date", "issue_date", "application_date", "residence_status",
-                   "stay_end_date"]
+DATE_SLOTS = calculator.SLOT_OF  # role → slot
+AGE_SLOTS = {"issue": "age_at_issue", "current": "current_age"}
+LIFECYCLE_SLOTS = list(DATE_SLOTS.values()) + list(AGE_SLOTS.values()) + ["residence_status"]
 # Unusable-date codes from maina.dates with their own re-ask response (others: invalid_date).
 REASKS = {"invalid_date", "incomplete_date", "era_out_of_range", "ambiguous_date", "out_of_range", "future"}
+# Intents that keep the calculator going after the question they ask is answered (and follow-ups
+# such as 「いくら？」, answered for the topic in play); after any other topic the calculator stops
+# (the resident moved on).
+CONTINUES_CALCULATOR = {
+    "ask_my_expiry", "inform", "affirm", "deny", "why_my_expiry", "nlu_fallback", "out_of_scope",
+    "greet", "thanks", "bot_challenge", "help", "switch_language", "other_language",
+    "validity_card", "validity_certificate", "validity_foreign", "foreign_stay_renewed",
+    "renewal_procedure", "renewal_notice", "expired",
+}
+# A re-ask code of maina.calculator → the slots it clears (the resident is asked again);
+# after status_not_eligible (no card for that status) the calculator stops.
+ERROR_SLOTS = {
+    **dict.fromkeys(("birth_in_future", "birth_too_early"), ["birth_date", "current_age"]),
+    **dict.fromkeys(("issue_in_future", "issue_before_card_launch", "issue_before_birth"),
+                    ["issue_date", "age_at_issue"]),
+    "age_in_future": ["age_at_issue"],
+    **dict.fromkeys(("application_in_future", "application_after_issue", "application_before_birth",
+                     "no_rule_for_application_date"), ["application_date"]),
+    "stay_end_before_issue": ["stay_end_date"],
+    "unknown_residence_status": ["residence_status"],
+    "status_not_eligible": LIFECYCLE_SLOTS,
+}
+DETAIL_SLOT = calculator.ASK_DETAIL  # asked for, never filled: the answer completes a date slot
+# 「わからない」「覚えてない」 to a question of the form: a hint where to find it, then the question again
+DONT_KNOW = re.compile(r"わから|分から|わかんな|知らな|しらな|覚えてな|おぼえてな|忘れ|わすれ|不明|"
+                       r"don'?t know|do not know|not sure|no idea|can'?t remember|forgot|dunno", re.I)
+# Intents of an answer to the form's question (their rules lead back into the form): when nothing
+# usable was said, the question is asked again rather than the turn ending in silence.
+ANSWER_INTENTS = {"inform", "ask_my_expiry", "affirm", "deny"}
+HINT_FOR = {"birth": "birth", "issue": "issue", "application": "issue", "stay_end": "stay_end",
+            "card_expiry": "expiry", "cert_expiry": "expiry"}
 
 
 def _language(tracker: Tracker) -> str:
-    return "en" if tracker.get_slot("language") == "en" else "ja"
+    """ja, en or a language of locales/ (its lines); English for a language not spoken."""
+    chosen = tracker.get_slot("language") or "ja"
+    if chosen in ("ja", "en") or locales.get(chosen) is not None:
+        return chosen
+    return "en"
 
 
-def _iso(value: Optional[str]) -> Optional[dt.date]:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+def _partial(value: Any) -> Optional[PartialDate]:
+    return PartialDate.from_slot(value)
 
 
-def _age_based_issue(birth: dt.date, age: int) -> dt.date:
-    """An issue date standing in for 「N歳のときに作った」.
+def known_from(slots: Dict[str, Any]) -> calculator.Known:
+    """What the slots say, for maina.calculator."""
+    def age(name: str) -> Optional[int]:
+        value = slots.get(name)
+        return int(value) if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()) else None
 
-    Any issue date between the Nth and the (N+1)th birthday gives the same card and
-    certificate expiry (the k-th birthday after issue is always birthday N+k), so the
-    Nth birthday (or the card's launch date, if later) is exact for the expiry dates.
-    """
-    from maina import facts
-
-    return max(lifecycle.birthday_in_year(birth, birth.year + age), facts.value("card.launch_date"))
+    return calculator.Known(
+        **{role: _partial(slots.get(slot)) for role, slot in DATE_SLOTS.items()},
+        age_at_issue=age("age_at_issue"), current_age=age("current_age"),
+        status=slots.get("residence_status") or None,
+    )
 
 
 _CHUNK_END = re.compile(r"[、。,，.!！?？\s]")
@@ -93,134 +133,207 @@ def _corrected(text: str, filled: Dict[str, Optional[str]]) -> Dict[str, str]:
         return {}
     changes: Dict[str, str] = {}
     for slot, value in filled.items():
-        current = _iso(value)
+        current = _partial(value)
         if current is None:
             continue
-        if wrong.ok and right.ok and wrong.value == current:
+        if wrong.ok and right.ok and current.complete and wrong.value == current.date:
             changes[slot] = right.value.isoformat()
         elif wrong.month is None and right.month is None and wrong.year == current.year:
-            try:
-                changes[slot] = current.replace(year=right.year).isoformat()
-            except ValueError:  # 29 February into a non-leap year: the 28th (see maina.lifecycle)
-                changes[slot] = current.replace(year=right.year, day=28).isoformat()
+            moved = current.updated(PartialDate(right.year))
+            if not moved.valid:  # 29 February into a common year: the 28th (see maina.periods)
+                moved = PartialDate(right.year, current.month, 28)
+            changes[slot] = moved.to_slot()
     return changes
 
 
 class ValidateLifecycleForm(FormValidationAction):
-    """Fills the calculator's slots from one message: dates by role, ages, status, corrections."""
+    """Reads every message into the calculator's slots and asks maina.calculator what is missing."""
 
     def name(self) -> Text:
         return "validate_lifecycle_form"
 
-    async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-        tracker: Tracker, domain: DomainDict,
-    ) -> List[Text]:
-        slots = ["birth_date", "issue_date"]
-        status = residence.normalise_status(tracker.get_slot("residence_status"))
-        if status is not None:
-            # rasa-sdk keeps only slots listed here, so the status must be listed to survive
-            slots.append("residence_status")
-            if status.category in residence.PERIOD_BOUND:
-                slots.append("stay_end_date")
-        return slots
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        if _left_for_another_topic(tracker):
+            # the resident asked about something else (already answered): stop asking
+            return [SlotSet(slot, None) for slot in LIFECYCLE_SLOTS] + [SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        """Only the one thing maina.calculator asks for next (none: the form is done)."""
+        asked = calculator.plan(known_from(tracker.slots), clock.today()).ask
+        return [asked] if asked else []
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Keep every calculator slot set in this turn (rasa-sdk would drop those not asked for)."""
+        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()
+                if slot in LIFECYCLE_SLOTS or slot == DETAIL_SLOT]
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
-        """Read every calculator slot from the latest message at once (not only required ones).
-
-        A message that only carried an unusable date re-asks with a reason and clears the
-        requested slot: without a SlotSet Rasa would reject the form silently and the
-        reason would be lost.
-        """
+        """Read the latest message: dates by role, a day for 「何日？」, ages, the status,
+        corrections. Dates that cannot be right are re-asked with the reason."""
         message = tracker.latest_message or {}
-        values, problem = self._extract(tracker, message)
+        text = message.get("text") or ""
+        if text.startswith("/") or _answered_already(tracker):
+            return []
+        stored = {slot: tracker.get_slot(slot) for slot in LIFECYCLE_SLOTS}
+        corrections = _corrected(text, {slot: stored[slot] for slot in DATE_SLOTS.values()})
+        fresh = not corrections and _starts_over(tracker)
+        slots = dict.fromkeys(LIFECYCLE_SLOTS) if fresh else stored
         requested = tracker.get_slot("requested_slot")
-        if problem and not values:
-            dispatcher.utter_message(response=f"utter_lifecycle_{problem}")
-            if requested:
-                values[requested] = None
+        values, problem, birthday_seen = (corrections, None, None) if corrections else \
+            _read(text, message.get("entities") or [], slots, requested, known_from(slots))
+        if not values and requested:
+            if problem:
+                dispatcher.utter_message(response=f"utter_lifecycle_{problem}")
+            elif DONT_KNOW.search(text):
+                dispatcher.utter_message(response=f"utter_lifecycle_dont_know_{_hint(requested, known_from(slots))}")
+            elif _intent(tracker) not in ANSWER_INTENTS:
+                return []  # another question: Rasa's rules answer it, then the form asks again
+            # a SlotSet, or Rasa would reject the form and the turn end without a word
+            values[requested if requested in LIFECYCLE_SLOTS else DETAIL_SLOT] = None
+        updated = {**slots, **{k: v for k, v in values.items() if k in LIFECYCLE_SLOTS}}
+        outcome = calculator.plan(dataclasses.replace(known_from(updated), birthday_seen=birthday_seen),
+                                  clock.today())
+        completed_birth = outcome.known.birth.to_slot() if outcome.known.birth else None
+        if completed_birth and completed_birth != updated.get("birth_date"):
+            values["birth_date"] = completed_birth
+        if outcome.error:
+            dispatcher.utter_message(response=f"utter_lifecycle_{outcome.error}")
+            values.update(dict.fromkeys(ERROR_SLOTS.get(outcome.error, ["issue_date"])))
+        if fresh:
+            values = {**{slot: None for slot, value in stored.items() if value is not None}, **values}
         tracker.slots.update(values)
         return [SlotSet(slot, value) for slot, value in values.items()]
 
-    def _extract(self, tracker: Tracker, message: Dict[str, Any]) -> Tuple[Dict[str, Any], Optional[str]]:
-        """(slot values found in the message, reason code of an unusable date or None)."""
-        text = message.get("text") or ""
-        if text.startswith("/"):
-            return {}, None
-        filled = {slot: tracker.get_slot(slot) for slot in DATE_SLOTS.values()}
-        corrections = _corrected(text, filled)
-        if corrections:
-            return corrections, None
 
-        values: Dict[str, Any] = {}
-        problem: Optional[str] = None
-        requested = tracker.get_slot("requested_slot")
-        unassigned = []
-        for entity in message.get("entities") or []:
-            if entity.get("entity") != "date":
-                continue
-            value = str(entity.get("value", ""))
-            if value.startswith("invalid:"):
-                code = value.split(":", 1)[1]
-                problem = problem or (code if code in REASKS else "invalid_date")
-                continue
-            slot = DATE_SLOTS.get(entity.get("role") or "")
-            if slot and slot not in values:
-                values[slot] = value
-            elif not slot:
-                unassigned.append(value)
-        # Dates without a cue word: the one the form asked for, else birth then issue.
-        for value in unassigned:
-            if requested in DATE_SLOTS.values() and requested not in values:
-                values[requested] = value
-            else:
-                for slot in ("birth_date", "issue_date"):
-                    if slot not in values and not filled.get(slot):
-                        values[slot] = value
-                        break
-        age = next((e.get("value") for e in message.get("entities") or []
-                    if e.get("entity") == "age"), None)
-        birth = _iso(values.get("birth_date") or filled.get("birth_date"))
-        if age is not None and birth is not None and "issue_date" not in values:
-            values["issue_date"] = _age_based_issue(birth, int(age)).isoformat()
-        status = residence.normalise_status(text)
-        if status is not None:
-            values["residence_status"] = status.key
-        return values, problem
+def _hint(requested: str, known: calculator.Known) -> str:
+    """Which 「わからない」 hint fits the question the form asked."""
+    if requested == DETAIL_SLOT:
+        detail = calculator.plan(known, clock.today()).detail
+        return HINT_FOR[detail.date] if detail else "issue"
+    role = next((role for role, slot in DATE_SLOTS.items() if slot == requested), "issue")
+    return HINT_FOR[role]
 
-    async def validate_residence_status(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return {"residence_status": value}
 
-    async def validate_birth_date(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check(dispatcher, tracker, "birth_date", value)
+def _events_since_user(tracker: Tracker) -> List[Dict[str, Any]]:
+    events = list(tracker.events or [])
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return events[last_user + 1:]
 
-    async def validate_issue_date(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check(dispatcher, tracker, "issue_date", value)
 
-    async def validate_application_date(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check(dispatcher, tracker, "application_date", value)
+def _intent(tracker: Tracker) -> Optional[str]:
+    return ((tracker.latest_message or {}).get("intent") or {}).get("name")
 
-    def _check(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-               slot: str, value: Any) -> Dict[Text, Any]:
-        """Reject a date that cannot be right (future birth, issue before 2016 or birth...)."""
-        candidate = _iso(value)
-        if candidate is None:
-            dispatcher.utter_message(response="utter_lifecycle_invalid_date")
-            return {slot: None}
-        current = {s: _iso(tracker.get_slot(s)) for s in ("birth_date", "issue_date", "application_date")}
-        current[slot] = candidate
-        errors = dates.check_consistency(current["birth_date"], current["issue_date"], clock.today(),
-                                         application=current["application_date"])
-        mine = [e for e in errors if e.startswith(slot.split("_")[0])]
-        if mine:
-            dispatcher.utter_message(response=f"utter_lifecycle_{mine[0]}")
-            return {slot: None}
-        return {slot: candidate.isoformat()}
+
+def _answered_already(tracker: Tracker) -> bool:
+    """The form runs again after another action answered the message (an unhappy path): that
+    message was read the first time round."""
+    ran = {e.get("name") for e in _events_since_user(tracker) if e.get("event") == "action"}
+    return bool(ran - {"lifecycle_form", "action_listen", "validate_lifecycle_form", None})
+
+
+def _left_for_another_topic(tracker: Tracker) -> bool:
+    """After another action answered the message: was it about another topic?"""
+    intent = _intent(tracker)
+    return _answered_already(tracker) and intent not in CONTINUES_CALCULATOR and not conversation.is_followup(intent)
+
+
+def _starts_over(tracker: Tracker) -> bool:
+    """A new 「期限を調べたい」 after an answer: a new calculation, nothing carried over."""
+    return _intent(tracker) == "ask_my_expiry" and not tracker.get_slot("requested_slot")
+
+
+def _read(text: str, entities: List[Dict[str, Any]], slots: Dict[str, Any], requested: Optional[str],
+          known: calculator.Known) -> Tuple[Dict[str, Any], Optional[str], Optional[PartialDate]]:
+    """(slot values from one message, the reason code of an unusable date, a day on a birthday)."""
+    values: Dict[str, Any] = {}
+    problem: Optional[str] = None
+    birthday_seen: Optional[PartialDate] = None
+    detail = calculator.plan(known, clock.today()).detail if requested == calculator.ASK_DETAIL else None
+    asked_for = DATE_SLOTS[detail.date] if detail else requested
+    unassigned: List[PartialDate] = []
+    for entity in entities:
+        if entity.get("entity") == "age" and entity.get("role") in AGE_SLOTS:
+            values[AGE_SLOTS[entity["role"]]] = int(entity["value"])
+            continue
+        if entity.get("entity") != "date":
+            continue
+        value = str(entity.get("value", ""))
+        if value.startswith("invalid:"):
+            code = value.split(":", 1)[1]
+            problem = problem or (code if code in REASKS else "invalid_date")
+            continue
+        partial = _partial(value)
+        if partial is None:
+            continue
+        if entity.get("group") == "on_birthday":
+            birthday_seen = partial
+        slot = DATE_SLOTS.get(entity.get("role") or "")
+        if slot and slot not in values:
+            values[slot] = _merged(slots.get(slot), partial)
+        elif not slot:
+            unassigned.append(partial)
+    # Dates without a cue word: the one the form asked for, else a date still to come is the card's
+    # expiry (「1/31/2027だけど、いつから更新？」), else birth then issue.
+    for partial in unassigned:
+        if asked_for in DATE_SLOTS.values() and asked_for not in values:
+            values[asked_for] = _merged(slots.get(asked_for), partial)
+            continue
+        first = partial.first_day()
+        if not asked_for and first is not None and first > clock.today() and "card_expiry_date" not in values:
+            values["card_expiry_date"] = partial.to_slot()
+            continue
+        for slot in ("birth_date", "issue_date"):
+            if slot not in values and not slots.get(slot):
+                values[slot] = partial.to_slot()
+                break
+    day = dates.parse_day_answer(text) if detail and detail.missing == "day" else None
+    if day is not None and asked_for not in values:
+        answered = detail.known.updated(PartialDate(day=day))
+        if answered.valid:
+            values[asked_for] = answered.to_slot()
+        else:
+            problem = problem or "invalid_date"
+    status = residence.stated_status(text)
+    if status is not None:
+        values["residence_status"] = status.key
+    return values, problem, birthday_seen
+
+
+def _merged(stored: Any, said: PartialDate) -> str:
+    """A date said without its year (「5月15日」) completes the one known so far (「2019年5月」)."""
+    known = _partial(stored)
+    if said.year is None and known is not None and known.year is not None:
+        merged = known.updated(said)
+        if merged.valid:
+            return merged.to_slot()
+    return said.to_slot()
+
+
+class ActionAskDateDetail(Action):
+    """Asks for the missing part of a date: 「カードを受け取ったのは2019年（令和元年）5月の何日かな？」"""
+
+    def name(self) -> Text:
+        return "action_ask_date_detail"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        lang = _language(tracker)
+        detail = calculator.plan(known_from(tracker.slots), clock.today()).detail
+        if detail is None:
+            return []
+        dispatcher.utter_message(response=f"utter_lifecycle_ask_{detail.missing}",
+                                 what=texts.render(f"utter_lifecycle_what_{detail.date}", lang),
+                                 known=texts.display(detail.known, lang))
+        return []
 
 
 class ActionLifecycleAnswer(Action):
-    """Computes the resident's dates and answers in a few lines."""
+    """The calculator's answer: the resident's dates in a few lines, or from the card's own expiry."""
 
     def name(self) -> Text:
         return "action_lifecycle_answer"
@@ -228,22 +341,30 @@ class ActionLifecycleAnswer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         lang = _language(tracker)
-        birth, issue = _iso(tracker.get_slot("birth_date")), _iso(tracker.get_slot("issue_date"))
-        if birth is None or issue is None:
-            dispatcher.utter_message(response="utter_lifecycle_invalid_date")
-            return []
-        try:
-            result = lifecycle.compute_lifecycle(
-                birth, issue, clock.today(),
-                application=_iso(tracker.get_slot("application_date")),
-                residence_status=tracker.get_slot("residence_status"),
-                stay_end=_iso(tracker.get_slot("stay_end_date")),
-            )
-        except lifecycle.LifecycleInputError as error:
-            code = error.codes[0] if error.codes else "invalid_date"
-            dispatcher.utter_message(response=f"utter_lifecycle_{code}")
-            return [SlotSet(slot, None) for slot in ("birth_date", "issue_date")]
-        dispatcher.utter_message(response="utter_lifecycle_result", **render(result, lang))
+        outcome = calculator.plan(known_from(tracker.slots), clock.today())
+        if outcome.error:
+            dispatcher.utter_message(response=f"utter_lifecycle_{outcome.error}")
+            return [SlotSet(slot, None) for slot in ERROR_SLOTS.get(outcome.error, ["issue_date"])]
+        if outcome.expiry is not None:
+            dispatcher.utter_message(response="utter_lifecycle_expiry_result", **render_expiry(outcome.expiry, lang))
+        elif outcome.result is not None:
+            dispatcher.utter_message(response="utter_lifecycle_result", **render(outcome.result, lang))
+        # otherwise the form was left for another topic (already answered): nothing to add
+        return []
+
+
+class ActionLifecycleExplain(Action):
+    """「友達は10年って言ってたけど違うの？」: the rule that applies to this resident, and why."""
+
+    def name(self) -> Text:
+        return "action_lifecycle_explain"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        lang = _language(tracker)
+        lines = calculator.rule_for(known_from(tracker.slots), clock.today())
+        why = "\n".join(_line(line, lang) for line in lines)
+        dispatcher.utter_message(response="utter_lifecycle_why", why=why)
         return []
 
 
@@ -256,45 +377,56 @@ class ActionLifecycleReset(Action):
 
 
 def _fmt(day: dt.date, lang: str) -> str:
-    from maina.wareki import format_date_en, format_date_ja
-
-    return format_date_en(day) if lang == "en" else format_date_ja(day)
+    return texts.display(day, lang)
 
 
 # Explanation codes shown in the answer, in this order, at most MAX_LINES of them.
-SHOWN = ("rule_ambiguous", "rule_before_change", "rule_assumed_after_change", "rule_by_application_date",
-         "birthday_on_issue_not_counted", "feb29_birthday", "residence_like_nationals",
-         "residence_capped_by_stay_end", "residence_birthday_limit_first", "residence_refuge_period",
-         "residence_transitional", "validity_change_after_stay_renewal")
-RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "renewal_not_yet_open",
+SHOWN = ("age_rule_depends_earlylate", "age_rule_depends_early", "age_rule_depends_late",
+         "rule_ambiguous", "same_any_day", "same_any_day_at_age", "rule_before_change",
+         "rule_assumed_after_change", "rule_by_application_date", "birthday_on_issue_not_counted",
+         "feb29_birthday", "residence_like_nationals", "residence_capped_by_stay_end",
+         "residence_birthday_limit_first", "residence_refuge_period", "residence_transitional",
+         "validity_change_after_stay_renewal")
+RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "card_expired_with_stay", "renewal_not_yet_open",
            "certificate_expired", "insurance_grace", "expiry_notice")
 MAX_LINES = 2
+
+
+def _line(explanation: lifecycle.Explanation, lang: str) -> str:
+    return texts.render(f"utter_lifecycle_line_{explanation.code}", lang, **explanation.params)
 
 
 def render(result: lifecycle.LifecycleResult, lang: str) -> Dict[str, str]:
     """The variables of utter_lifecycle_result: each a short line in the user's language."""
     by_code = {e.code: e for e in result.explanations}
     if result.ambiguous:
-        options = by_code["rule_ambiguous"].params["options"]
-        card_expiry = (" / " if lang == "en" else " または ").join(
-            _fmt(o["card_expiry"], lang) for o in options)
+        card_expiry = texts.render("utter_lifecycle_line_either", lang, early=result.alternatives[0].card.expiry,
+                                   late=result.alternatives[-1].card.expiry)
     else:
         card_expiry = _fmt(result.card_expiry, lang)
         if lang != "en":  # also the compact form residents write: 2029/1/15
             day = result.card_expiry
             card_expiry = f"{card_expiry}（{day.year}/{day.month}/{day.day}）"
-    rule_lines = [lifecycle.describe(by_code["card_rule"], lang)] if "card_rule" in by_code else []
-    rule_lines += [lifecycle.describe(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
+    rule_lines = [_line(by_code["card_rule"], lang)] if "card_rule" in by_code else []
+    rule_lines += [_line(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
     if result.signing_certificate_expiry is None and "no_signing_under_min_age" in by_code:
-        cert_line = lifecycle.describe(by_code["no_signing_under_min_age"], lang)
-        cert_line = f"{_fmt(result.user_certificate_expiry, lang)} ({cert_line})" if lang == "en" \
-            else f"{_fmt(result.user_certificate_expiry, lang)}（{cert_line}）"
+        cert_line = texts.render("utter_lifecycle_line_cert_without_signing", lang,
+                                 expiry=result.user_certificate_expiry,
+                                 note=_line(by_code["no_signing_under_min_age"], lang))
     else:
         cert_line = _fmt(result.user_certificate_expiry, lang)
-    renewal_lines = [lifecycle.describe(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]
+    renewal_lines = [_line(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]
     return {
         "card_expiry": card_expiry,
         "card_rule": "\n".join(line for line in rule_lines if line),
         "cert_line": cert_line,
         "renewal_line": "\n".join(line for line in renewal_lines if line),
+    }
+
+
+def render_expiry(answer: calculator.ExpiryAnswer, lang: str) -> Dict[str, str]:
+    """The variables of utter_lifecycle_expiry_result: what was read, and what follows from it."""
+    return {
+        "known": texts.render(f"utter_lifecycle_line_known_{answer.kind}_expiry", lang, expiry=answer.expiry),
+        "advice": "\n".join(_line(line, lang) for line in answer.explanations),
     }

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """The speed changes of issue 6 must not change answers: ask the same conversations twice.
 
-    .venv/bin/python bench/check_answers.py [--model models/maina.tar.gz] [--limit N]
+    .venv/bin/python -m bench.check_answers [--model models/maina.tar.gz] [--limit N]
 
 Serves the same model twice through the REST channel, one conversation at a time (10
 questions each, the order of bench/questions.txt followed by the dev questions, so the
 lifecycle calculator gets started and interrupted as residents do):
 
-* "rasa runtime": endpoints.yml with Rasa's own ``SQL`` tracker store, which also leaves out
-  maina_rasa/speedups.py (it is installed by the project's tracker store module);
+* "rasa runtime": endpoints.yml with Rasa's own ``SQL`` tracker store, without the speed-ups
+  of maina_rasa/patches.py (``MAINA_SPEEDUPS=0``);
 * "project runtime": endpoints.yml as it is.
 
 Exits 1 and prints the first differences if any answer differs. (Tokens and vectors of the
@@ -27,11 +27,10 @@ import time
 from pathlib import Path
 from typing import List
 
+from bench import run_bench
+from maina_ops import servers
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "bench"))
-import run_bench  # noqa: E402
-import servers  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.tsv"
 
@@ -44,7 +43,8 @@ def questions(limit: int) -> List[str]:
     return asked[:limit] if limit else asked
 
 
-def answers(endpoints: str, model: str, asked: List[str], work: Path) -> List[list]:
+def answers(endpoints: str, model: str, asked: List[str], work: Path,
+            speedups: bool = True) -> List[list]:
     run_dir = work / Path(endpoints).stem
     shutil.rmtree(run_dir, ignore_errors=True)
     run_dir.mkdir(parents=True)
@@ -56,6 +56,7 @@ def answers(endpoints: str, model: str, asked: List[str], work: Path) -> List[li
         "MAINA_TODAY": run_bench.TODAY,
         # one resident at a time: no action-server timeout can make the runs differ
         "MAINA_ACTION_TIMEOUT": "30",
+        "MAINA_SPEEDUPS": "1" if speedups else "0",
     })
     actions = servers.start_action_server(env, run_dir)
     rasa = servers.start_rasa(env, run_dir, model, endpoints)
@@ -85,7 +86,7 @@ def main() -> int:
         (ROOT / "endpoints.yml").read_text(encoding="utf-8")), encoding="utf-8")
     asked = questions(args.limit)
     started = time.monotonic()
-    before = answers(str(stock_endpoints), args.model, asked, work)
+    before = answers(str(stock_endpoints), args.model, asked, work, speedups=False)
     after = answers(str(ROOT / "endpoints.yml"), args.model, asked, work)
     differences = [(q, a, b) for q, a, b in zip(asked, before, after) if a != b]
     print(f"{len(asked)} questions in {len(asked) // 10 + 1} conversations, "

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Held-out intent accuracy of a trained model, as `rasa test nlu` computes it, but fast.
 
-    .venv/bin/python bench/nlu_accuracy.py MODEL TEST_DATA OUT.json
+    .venv/bin/python -m bench.nlu_accuracy MODEL TEST_DATA OUT.json
 
 Same loop as ``rasa.nlu.test.get_eval_data`` (each example through the model's NLU graph,
 the FallbackClassifier's prediction undone so the top real intent counts, examples without
@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the project's components (maina_rasa.nlu.*)
 
 
 async def evaluate(model: str, data: str) -> dict:

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """`make bench`: the project's assistant against a stock Rasa recipe, in one run on one machine.
 
-    .venv/bin/python bench/run_bench.py                 # full size (make bench), ~45 min
-    .venv/bin/python bench/run_bench.py --size tiny     # make test-bench: proves it works
+    .venv/bin/python -m bench.run_bench                 # full size (make bench), ~45 min
+    .venv/bin/python -m bench.run_bench --size tiny     # make test-bench: proves it works
 
 For both models, trained on the same domain and data (only config.yml differs: config.yml vs
 bench/stock_config.yml), it measures
@@ -12,7 +11,7 @@ bench/stock_config.yml), it measures
 * resident memory (VmRSS of the Rasa process and its children) after warm-up and after the
   load, and the action server's separately,
 * latency p50/p95/p99 and successful requests per second at 1, 10 and 50 concurrent users
-  through the REST channel, with Locust (bench/locustfile.py, headless), each level for a
+  through the REST channel, with Locust (maina_ops/locustfile.py, headless), each level for a
   fixed duration,
 * intent accuracy on the held-out NLU set (`rasa test nlu --nlu tests/nlu`).
 
@@ -31,7 +30,6 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -41,12 +39,14 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from maina_ops import measure, servers
+from maina_ops.measure import rss_mib
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import servers  # noqa: E402
 
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 LOCUST = str(ROOT / ".venv-bench" / "bin" / "locust")
+LOCUSTFILE = ROOT / "maina_ops" / "locustfile.py"
 TODAY = "2026-11-25"
 QUESTIONS = ROOT / "bench" / "questions.txt"
 
@@ -98,34 +98,6 @@ def machine() -> Dict[str, Any]:
 
 
 # --- processes ------------------------------------------------------------------------------
-
-
-def _children() -> Dict[int, List[int]]:
-    tree: Dict[int, List[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may contain spaces and parentheses
-        ppid = int(text[text.rindex(")") + 2:].split()[1])
-        tree.setdefault(ppid, []).append(int(stat.parent.name))
-    return tree
-
-
-def tree_rss_mb(pid: int) -> float:
-    """VmRSS of a process and all its descendants, in MiB."""
-    tree, total_kb, todo = _children(), 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        match = re.search(r"VmRSS:\s+(\d+) kB", status)
-        total_kb += int(match.group(1)) if match else 0
-        todo.extend(tree.get(current, []))
-    return round(total_kb / 1024, 1)
 
 
 def ask(port: int, sender: str, message: str, timeout: float = 30) -> Optional[list]:
@@ -270,7 +242,7 @@ def accuracy(name: str, model: Path, work: Path, tests: str = "tests/nlu",
         result_file = work / f"nlu-{name}.json"
         with open(work / f"nlu-{name}.log", "w") as log_file:
             subprocess.run(
-                [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "bench" / "nlu_accuracy.py"),
+                [str(ROOT / ".venv" / "bin" / "python"), "-m", "bench.nlu_accuracy",
                  str(model), tests, str(result_file)],
                 cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, check=True,
             )
@@ -292,27 +264,22 @@ def accuracy(name: str, model: Path, work: Path, tests: str = "tests/nlu",
 # --- load -----------------------------------------------------------------------------------
 
 
-def percentile(values: List[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
-    ordered = sorted(values)
-    rank = max(1, int(-(-q * len(ordered) // 100)))  # ceil
-    return ordered[min(rank, len(ordered)) - 1]
-
-
 def load_level(name: str, port: int, users: int, duration: int, work: Path,
                turns: int) -> Dict[str, Any]:
     samples_file = work / f"samples-{name}-{users}.json"
     samples_file.unlink(missing_ok=True)
     env = {
         **os.environ,
-        "BENCH_QUESTIONS": str(QUESTIONS),
-        "BENCH_SAMPLES": str(samples_file),
-        "BENCH_RUN_ID": f"{name}-{users}-{int(time.time())}",
-        "BENCH_TURNS": str(turns),
+        "MAINA_LOAD_SCENARIO": "questions",  # closed loop through bench/questions.txt
+        "MAINA_LOAD_WAIT": "0",
+        "MAINA_LOAD_QUESTIONS": str(QUESTIONS),
+        "MAINA_LOAD_OUT": str(samples_file),
+        "MAINA_LOAD_RUN_ID": f"{name}-{users}-{int(time.time())}",
+        "MAINA_LOAD_TURNS": str(turns),
     }
     load_before = load_average()
     command = [
-        LOCUST, "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+        LOCUST, "-f", str(LOCUSTFILE), "--headless",
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{duration}s",
         "--host", f"http://127.0.0.1:{port}", "--stop-timeout", "60", "--only-summary",
         "--loglevel", "WARNING", "--exit-code-on-error", "0",
@@ -344,10 +311,7 @@ def score_samples(samples_file: Path, users: int) -> Dict[str, Any]:
         "ok": len(ok), "failed": failed, "rps": round(len(ok) / seconds, 2),
     }
     if ok:
-        result.update({
-            "p50_ms": round(percentile(ok, 50), 1), "p95_ms": round(percentile(ok, 95), 1),
-            "p99_ms": round(percentile(ok, 99), 1), "mean_ms": round(statistics.mean(ok), 1),
-        })
+        result.update(measure.summary(ok))
     return result
 
 
@@ -383,6 +347,8 @@ def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
         "MAINA_TODAY": TODAY,
         # the HTTP API (for /model/parse) only when the accuracy is taken from the server
         "MAINA_API_TOKEN": "bench-token" if api_examples else "",
+        # stock Rasa's code: without the project's speed-ups (maina_rasa/patches.py)
+        "MAINA_SPEEDUPS": "1" if name == "project" else "0",
     })
     result: Dict[str, Any] = {"port": spec["rasa_port"]}
     actions = servers.start_action_server(env, run_dir)
@@ -406,8 +372,8 @@ def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
         for i in range(size["warmup"]):  # warm-up: every code path once, caches filled
             ask(spec["rasa_port"], f"bench-warmup-{i // turns}", qs[i % len(qs)])
         time.sleep(1.0)
-        result["rss_mb"] = tree_rss_mb(rasa.pid)
-        result["action_rss_mb"] = tree_rss_mb(actions.pid)
+        result["rss_mb"] = rss_mib(rasa.pid)
+        result["action_rss_mb"] = rss_mib(actions.pid)
         log(f"  RSS after warm-up: Rasa {result['rss_mb']} MiB, "
             f"action server {result['action_rss_mb']} MiB")
 
@@ -420,7 +386,7 @@ def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
                 name, spec["rasa_port"], users, size["duration"], work, turns)
             if profiler is not None:
                 profiler.wait(timeout=120)
-        result["rss_after_load_mb"] = tree_rss_mb(rasa.pid)
+        result["rss_after_load_mb"] = rss_mib(rasa.pid)
         result["failed_custom_actions"] = _failed_actions(run_dir)
         if api_examples:
             result["nlu"] = accuracy_via_api(spec["rasa_port"], "bench-token", api_examples)
@@ -564,9 +530,10 @@ Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b
   regression, rules), stock = bench/stock_config.yml (Rasa's default recipe with SpacyNLP on
   ja_ginza, DIET/ResponseSelector/TED); same domain.yml, data/, channels and endpoints, except
   the tracker store: stock gets Rasa's own `SQL` store, the project its
-  maina_rasa/tracker_store.py (same database, same rows).
+  maina_rasa/tracker_store.py (same database, same rows), and the speed-ups to Rasa's code
+  (maina_rasa/patches.py) run for the project only (`MAINA_SPEEDUPS=0` for stock).
 * Memory is VmRSS of the `rasa run` process tree; the action server is listed separately.
-* Latency is client-side (Locust, bench/locustfile.py) through POST /webhooks/rest/webhook;
+* Latency is client-side (Locust, maina_ops/locustfile.py) through POST /webhooks/rest/webhook;
   requests/s counts successful answers only (status 200, non-empty list).
 * Accuracy: {_accuracy_method(results)} ({_examples(results)} held-out examples of
   tests/nlu).

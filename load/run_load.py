@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Load test: simulated residents with Locust (headless) against a real bot, then checks.
 
-    .venv-load/bin/python load/run_load.py                         # make load: 50 users, 2 min
-    .venv-load/bin/python load/run_load.py --users 20 --duration 30  # make test-load
+    .venv-load/bin/python -m load.run_load                           # make load: 50 users, 2 min
+    .venv-load/bin/python -m load.run_load --users 20 --duration 30  # make test-load
 
 By default it starts its own bot (the real action server and Rasa with the trained model,
 ports 5285/5295, a fresh SQLite tracker store in a temporary folder, MAINA_TODAY pinned) and
@@ -10,7 +9,7 @@ stops it afterwards. ``--url URL --tracker-db PATH [--rasa-pid PID]`` uses a run
 
 What it checks (exit status 1 if any fails), and writes to results/load.json:
 
-* zero failed requests: Locust's count, where load/locustfile.py fails every answer that is
+* zero failed requests: Locust's count, where maina_ops/locustfile.py fails every answer that is
   not a 200 with a non-empty list of bot messages, that is the channels' apology (a degraded
   turn) or that lacks the expected fact;
 * every conversation is complete in the tracker store afterwards: the user messages exactly
@@ -21,8 +20,8 @@ What it checks (exit status 1 if any fails), and writes to results/load.json:
   grows by at most max(64 MiB, 10 %) from the warmed-up first part of the run to the end;
 * it prints p50/p95/p99 latency (exact, from every request) and requests per second.
 
-Only the Python standard library and the project's pure ``maina`` package are imported, so
-it runs with the .venv-load interpreter (Locust is started as a separate process).
+Only the Python standard library, maina_ops and the project's pure ``maina`` package are
+imported, so it runs with the .venv-load interpreter (Locust is started as a separate process).
 """
 from __future__ import annotations
 
@@ -42,40 +41,21 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from maina.textguard import sanitize_user_text
+from maina_ops import servers
+from maina_ops.measure import percentile, rss_mib
+
 ROOT = Path(__file__).resolve().parent.parent
-for _path in (str(ROOT), str(ROOT / "scripts")):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
-
-import servers  # noqa: E402
-from maina.textguard import sanitize_user_text  # noqa: E402
-
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
-LOCUSTFILE = ROOT / "load" / "locustfile.py"
+LOCUSTFILE = ROOT / "maina_ops" / "locustfile.py"
 MODEL = ROOT / "models" / "maina.tar.gz"
 TODAY = "2026-11-25"
-MEMORY_SLACK_BYTES = 64 * 1024 * 1024
+MEMORY_SLACK_MIB = 64
 MEMORY_SLACK_RATIO = 0.10
 
 
 # --------------------------------------------------------------------------------------
 # memory
-
-
-def group_rss(pgid: int) -> int:
-    """Resident set size (bytes) of every process in process group ``pgid``."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) != pgid:  # fields after ")": state ppid pgrp ...
-                continue
-            for line in (stat.parent / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
 
 
 class MemorySampler(threading.Thread):
@@ -90,7 +70,7 @@ class MemorySampler(threading.Thread):
         while not self._halt.is_set():
             sample: Dict[str, float] = {"t": time.time()}
             for name, pid in self.pids.items():
-                sample[name] = group_rss(os.getpgid(pid)) if _alive(pid) else 0
+                sample[name] = rss_mib(pid) if _alive(pid) else 0
             self.samples.append(sample)
             self._halt.wait(self.every)
 
@@ -121,14 +101,13 @@ def memory_report(samples: List[Dict[str, float]], name: str, start: float, end:
     last = window(0.8, 1.01) or [values[-1][1]]
     baseline, final = statistics.median(base), statistics.median(last)
     growth = final - baseline
-    allowed = max(MEMORY_SLACK_BYTES, MEMORY_SLACK_RATIO * baseline)
-    mib = 1024 * 1024
+    allowed = max(MEMORY_SLACK_MIB, MEMORY_SLACK_RATIO * baseline)
     return {
-        "baseline_mib": round(baseline / mib, 1),
-        "end_mib": round(final / mib, 1),
-        "peak_mib": round(max(v for _, v in values) / mib, 1),
-        "growth_mib": round(growth / mib, 1),
-        "allowed_growth_mib": round(allowed / mib, 1),
+        "baseline_mib": round(baseline, 1),
+        "end_mib": round(final, 1),
+        "peak_mib": round(max(v for _, v in values), 1),
+        "growth_mib": round(growth, 1),
+        "allowed_growth_mib": round(allowed, 1),
         "samples": len(values),
         "ok": growth <= allowed,
     }
@@ -189,15 +168,6 @@ def check_conversation(events: List[Dict[str, Any]], sent: List[Any]) -> Optiona
 
 # --------------------------------------------------------------------------------------
 # helpers
-
-
-def percentile(values: List[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
@@ -297,8 +267,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         ]
         # no new message in the last 5 s: Locust's stop must not cancel a turn mid-way
         stop_sending = time.time() + max(args.duration - 5, args.duration * 0.8)
-        env_locust = dict(os.environ, LOAD_RUN_ID=run_id, LOAD_SENT=str(sent_file),
-                          LOAD_WAIT=args.wait, LOAD_STOP_SENDING_AT=f"{stop_sending:.3f}")
+        env_locust = dict(os.environ, MAINA_LOAD_SCENARIO="residents", MAINA_LOAD_RUN_ID=run_id,
+                          MAINA_LOAD_OUT=str(sent_file), MAINA_LOAD_WAIT=args.wait,
+                          MAINA_LOAD_STOP_SENDING_AT=f"{stop_sending:.3f}")
         print(f"locust: {args.users} users (spawn {args.spawn_rate}/s), {args.duration} s, "
               f"think time {args.wait} s, against {url}", flush=True)
         started = time.time()
@@ -321,9 +292,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         latency = {
             "requests": len(samples),
             "failures": len(failed),
-            "p50_ms": round(percentile(latencies, 0.50), 1),
-            "p95_ms": round(percentile(latencies, 0.95), 1),
-            "p99_ms": round(percentile(latencies, 0.99), 1),
+            "p50_ms": round(percentile(latencies, 50), 1),
+            "p95_ms": round(percentile(latencies, 95), 1),
+            "p99_ms": round(percentile(latencies, 99), 1),
             "max_ms": round(max(latencies), 1),
             "rps": round(len(samples) / max(last - first, 1e-9), 2),
         }

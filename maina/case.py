@@ -6,8 +6,9 @@ express, certificates ``without``; 「来週苫小牧に引っ越してくる」
 
 The calculator's answers (fee, deadlines, whom to call now, PINs) change with these; the NLU
 component maina_rasa.nlu.case turns them into entities, the actions read them back from slots.
-Cue words are regular expressions over the NFKC, lower-cased message. The urgent and
-cannot-phone cues are the conversation's own (maina/conversation.yml), not a second list.
+Cue words are regular expressions over the NFKC, lower-cased message. The urgent,
+cannot-phone, IP-phone and bereaved cues are the conversation's own (maina/conversation.yml),
+not a second list.
 Pure functions; ``today`` is passed in.
 """
 from __future__ import annotations
@@ -104,9 +105,6 @@ _PAST_TENSE = _re(r"(?:し|き|い|っ|ん)た(?:$|[。、！？!?\s]|けど|が
 _FUTURE_TENSE = _re(r"予定|つもり|する(?:$|[。、！？!?\s]|けど|が|ので|から|んだ|んです|の|予定|とき)|します|来週|来月|明日|あした|再来",
                     r"\b(?:will|going to|plan(?:ning)?|next|tomorrow|soon)\b")
 
-_IP_PHONE = _re(r"ip電話|ip 電話|ひかり電話|光電話|ネット電話|インターネット電話|050",
-                r"0120.{0,4}(?:つながらな|繋がらな|かからな|かけられな|使えな)",
-                r"\bip ?phone|\binternet phone|\bvoip\b|\bcan'?t (?:call|reach|dial) (?:the )?0120")
 _FOREIGN = _re(r"外国語|英語で|中国語|韓国語|スペイン語|ポルトガル語|日本語(?:が|は)?(?:話せな|苦手|わからな|できな)",
                r"\bforeign language|\bin english\b|\bdon'?t speak japanese\b|\bno japanese\b|\bcan'?t speak japanese\b")
 
@@ -240,11 +238,10 @@ def caller(text: str) -> Optional[str]:
     """Who is calling, where it changes the number: hearing (fax first), ip_phone (050
     numbers), foreign (the foreign-language line)."""
     message = cue_text(text)
-    cannot_phone = _situation("cannot_phone")
-    if cannot_phone is not None and cannot_phone.applies_to(message):
-        return HEARING
-    if _IP_PHONE.search(message):
-        return IP_PHONE
+    for situation, who in (("cannot_phone", HEARING), ("ip_phone", IP_PHONE)):
+        cues = _situation(situation)
+        if cues is not None and cues.applies_to(message):
+            return who
     if _FOREIGN.search(message):
         return FOREIGN
     return None

@@ -29,6 +29,10 @@ FOLLOWUP_PREFIX = "followup_"
 ASK_BACK = "utter_ask_rephrase"
 MIN_GUESS_CONFIDENCE = 0.1
 GUESSES = 3
+# A follow-up that also names a topic (「更新は無料？」): the topic guess must reach this, and
+# more to replace a topic already in play (a stray second guess must not).
+NAMED_TOPIC_CONFIDENCE = 0.15
+NAMED_OVER_PLAY_CONFIDENCE = 0.3
 # A message that names the card itself is about the card, whatever topic is in play: the
 # topic's re-reading of a topic intent (not of a follow-up) is skipped for it.
 _NAMES_THE_CARD = re.compile(r"マイナンバーカード|マイナカード|個人番号カード|my ?number ?card|myna ?card")
@@ -37,6 +41,7 @@ _NAMES_THE_CARD = re.compile(r"マイナンバーカード|マイナカード|�
 @dataclass(frozen=True)
 class Topic:
     name: str
+    label: Mapping[str, str]
     intents: FrozenSet[str]
     responses: FrozenSet[str]
     answers: Mapping[str, str]
@@ -89,6 +94,7 @@ def load(path: Path = PATH) -> Tables:
     for name, entry in raw["topics"].items():
         topic = Topic(
             name=name,
+            label=dict(entry.get("label") or {}),
             intents=frozenset(entry.get("intents") or []),
             responses=frozenset(entry.get("responses") or []),
             answers=dict(entry.get("answers") or {}),
@@ -156,6 +162,11 @@ def choose(
     chosen = response
 
     in_play = table.topics.get(topic_in_play or "")
+    if is_followup(intent):
+        # 「更新は無料？」: the follow-up names its topic itself, and the model's next guess
+        # says which (renewal_procedure → the renewal topic); that beats the topic in play.
+        floor = NAMED_TOPIC_CONFIDENCE if in_play is None else NAMED_OVER_PLAY_CONFIDENCE
+        in_play = _topic_named(table, intent, ranking, floor) or in_play
     from_topic = False
     if response == ASK_BACK and in_play is not None:
         guess = _guess_in_topic(in_play, ranking)
@@ -170,6 +181,18 @@ def choose(
     topic = in_play.name if from_topic else None
     return _with_situations(table, chosen, topic, message, intent, situations_in_play,
                             opening_allowed, from_topic, response, in_play)
+
+
+def _topic_named(table: Tables, followup: Optional[str],
+                 ranking: Sequence[Tuple[str, float]], floor: float) -> Optional[Topic]:
+    """The topic of the model's best topic guess that answers ``followup``, if confident enough."""
+    for name, confidence in list(ranking)[:GUESSES]:
+        if confidence < floor:
+            break
+        topic = table.topics.get(table.topic_of_intent.get(name, ""))
+        if topic is not None and followup in topic.answers:
+            return topic
+    return None
 
 
 def _guess_in_topic(topic: Topic, ranking: Sequence[Tuple[str, float]]) -> Optional[str]:

@@ -20,9 +20,12 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
+
+from dateutil.relativedelta import relativedelta
 
 from maina import wareki
+from maina.partial import PartialDate
 
 # ---------------------------------------------------------------------------------------------
 # Public data
@@ -72,6 +75,9 @@ class DateMention:
     era: Optional[str] = None
     era_year: Optional[int] = None
     candidates: Tuple[_dt.date, ...] = ()
+    on_birthday: bool = False  # 「誕生日の平成29年6月15日に」: the day is a birthday (not the birth date)
+    relative: bool = False  # counted back from today: 「3か月前」, "5 months ago", 「先月」
+    carried_year: bool = False  # 「2022年1月に申請して2月20日に受け取り」: the year comes from the earlier date
 
     @property
     def ok(self) -> bool:
@@ -84,6 +90,17 @@ class DateMention:
         2020-01-01), else None."""
         return self.candidates[0] if not self.ok and len(self.candidates) == 1 else None
 
+    @property
+    def partial(self) -> Optional[PartialDate]:
+        """What the mention tells of the date when it is a real date or one known only in part
+        (「令和元年5月」, 「平成2年」, 「9月3日」); None for impossible or unreadable dates."""
+        if self.ok:
+            return PartialDate.of(self.value)
+        if self.error != ERROR_INCOMPLETE:
+            return None
+        found = PartialDate(self.year, self.month, self.day)
+        return found if found.valid and (found.year is not None or found.day is not None) else None
+
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation with an offset map
@@ -93,7 +110,11 @@ _SOUND_MARKS = "\uff9e\uff9f\u3099\u309a"
 
 
 class _Normalised:
-    """NFKC + lower-case copy of a text, with each character's span in the original."""
+    """NFKC + lower-case copy of a text, with each character's span in the original.
+
+    Dates typed in kana are rewritten to the kanji/digit forms the patterns read, with the
+    rewritten characters spanning the original kana (see :data:`_KANA_REWRITES`).
+    """
 
     __slots__ = ("text", "starts", "ends")
 
@@ -120,6 +141,33 @@ class _Normalised:
         self.text = "".join(chars)
         self.starts = starts
         self.ends = ends
+        if _HAS_KANA.search(self.text):
+            for pattern, replace in _KANA_REWRITES:
+                self._rewrite(pattern, replace)
+
+    def _rewrite(self, pattern: "re.Pattern[str]", replace: "Callable[[re.Match[str]], str]") -> None:
+        """Replace every match; the new characters all span the original text of the match."""
+        chars: List[str] = []
+        starts: List[int] = []
+        ends: List[int] = []
+        pos = 0
+        for m in pattern.finditer(self.text):
+            if m.end() == m.start():
+                continue
+            chars.extend(self.text[pos:m.start()])
+            starts.extend(self.starts[pos:m.start()])
+            ends.extend(self.ends[pos:m.start()])
+            new = replace(m)
+            chars.extend(new)
+            starts.extend([self.starts[m.start()]] * len(new))
+            ends.extend([self.ends[m.end() - 1]] * len(new))
+            pos = m.end()
+        if pos == 0:
+            return
+        chars.extend(self.text[pos:])
+        starts.extend(self.starts[pos:])
+        ends.extend(self.ends[pos:])
+        self.text, self.starts, self.ends = "".join(chars), starts, ends
 
     def span(self, start: int, end: int) -> Tuple[int, int]:
         """Map a normalised [start, end) back to the original text."""
@@ -127,6 +175,54 @@ class _Normalised:
             pos = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
             return pos, pos
         return self.starts[start], self.ends[end - 1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates typed in kana: 「しょうわ22ねん 3がつ3にち」, 「れいわがんねん ごがつ ついたち」
+
+_HAS_KANA = re.compile("[ぁ-んァ-ヶ]")
+_KANA_ERAS = {"めいじ": "明治", "たいしょう": "大正", "しょうわ": "昭和", "へいせい": "平成", "れいわ": "令和",
+              "メイジ": "明治", "タイショウ": "大正", "ショウワ": "昭和", "ヘイセイ": "平成", "レイワ": "令和"}
+# number words as read before a counter (さんがつ, にじゅういちにち, はっさい) → kanji numerals
+_KANA_NUMBER_WORDS = {
+    "いち": "一", "いっ": "一", "に": "二", "さん": "三", "よん": "四", "よ": "四", "し": "四", "ご": "五",
+    "ろく": "六", "ろっ": "六", "なな": "七", "しち": "七", "はち": "八", "はっ": "八", "きゅう": "九", "く": "九",
+    "じゅう": "十", "じゅっ": "十", "じっ": "十", "ひゃく": "百", "びゃく": "百", "ぴゃく": "百", "せん": "千",
+    "ぜん": "千", "れい": "〇", "ぜろ": "〇",
+}
+_KANA_NUMBER = "(?:" + "|".join(sorted(_KANA_NUMBER_WORDS, key=len, reverse=True)) + ")+"
+_KANA_NUMBER_PART = re.compile("|".join(sorted(_KANA_NUMBER_WORDS, key=len, reverse=True)))
+# the days of the month with their own reading, only right after a month (5月ついたち)
+_KANA_DAYS = {"ついたち": 1, "ふつか": 2, "みっか": 3, "よっか": 4, "いつか": 5, "むいか": 6, "なのか": 7,
+              "なぬか": 7, "ようか": 8, "ここのか": 9, "とおか": 10, "じゅうよっか": 14, "はつか": 20,
+              "にじゅうよっか": 24}
+_KANA_COUNTERS = {"ねん": "年", "がつ": "月", "にち": "日", "さい": "歳", "かげつ": "か月", "かげつかん": "か月間"}
+_NUMBER_BEFORE = r"(?<=[0-9〇一二三四五六七八九十百千元])"
+# words that tell what a date is, in kana (the cue patterns are written in kanji)
+_KANA_WORDS = {"きげん": "期限", "ゆうこう": "有効", "こうふ": "交付", "はっこう": "発行", "しんせい": "申請",
+               "たんじょうび": "誕生日", "ざいりゅう": "在留", "うけと": "受け取",
+               "さくせい": "作成", "しゅとく": "取得",
+               "まえ": "前", "せんげつ": "先月", "こんげつ": "今月", "きょねん": "去年", "おととし": "一昨年",
+               "ことし": "今年", "きのう": "昨日", "おととい": "一昨日", "らいげつ": "来月", "らいねん": "来年",
+               "あした": "明日"}
+
+
+def _kana_number(m: "re.Match[str]") -> str:
+    digits = "".join(_KANA_NUMBER_WORDS[p] for p in _KANA_NUMBER_PART.findall(m.group("n")))
+    return digits + _KANA_COUNTERS[m.group("c")]
+
+
+_KANA_DAY_WORDS = "|".join(sorted(_KANA_DAYS, key=len, reverse=True))
+_KANA_COUNTER_WORDS = r"(?P<c>かげつかん|かげつ|ねん|がつ(?!く[っらりるれろ])|にち|さい)"
+_KANA_REWRITES: Tuple[Tuple["re.Pattern[str]", "Callable[[re.Match[str]], str]"], ...] = (
+    (re.compile("|".join(_KANA_ERAS)), lambda m: _KANA_ERAS[m.group(0)]),
+    (re.compile(r"(?<=[治正和成])\s*がんねん"), lambda m: "元年"),
+    (re.compile("|".join(sorted(_KANA_WORDS, key=len, reverse=True))), lambda m: _KANA_WORDS[m.group(0)]),
+    (re.compile(rf"(?<![ぁ-ん])(?P<n>{_KANA_NUMBER}){_KANA_COUNTER_WORDS}"), _kana_number),
+    (re.compile(_NUMBER_BEFORE + r"\s*" + _KANA_COUNTER_WORDS), lambda m: _KANA_COUNTERS[m.group("c")]),
+    (re.compile(rf"(?<=月)(?P<s>\s*)(?P<d>{_KANA_DAY_WORDS})"),
+     lambda m: f"{m.group('s')}{_KANA_DAYS[m.group('d')]}日"),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,6 +318,7 @@ _RE_EN_MY = re.compile(rf"(?<![a-z])(?P<mon>{_MON})(?![a-z])\.?,?\s+(?P<year>\d{
 # Role cues
 
 _AFTER, _BEFORE, _BOTH = "after", "before", "both"
+_ON_BIRTHDAY = "on_birthday"  # not a role: marks a date that falls on a birthday
 
 
 @dataclass(frozen=True)
@@ -236,6 +333,10 @@ class _Cue:
 def _cues() -> Tuple[_Cue, ...]:
     ja = [
         # labels (nouns): before the date (交付日は2019年…) or after it (…が誕生日)
+        # 「誕生日の平成29年6月15日に発行」「平成29年6月15日、ちょうど誕生日に」: a day that is a
+        # birthday, not the birth date; the role comes from the other cues
+        (r"(?:お)?誕生日(?:当日)?(?:の|である|と同じ日の?)(?!日付|年月日)", _ON_BIRTHDAY, _BEFORE),
+        (r"(?:お)?誕生日(?:当日)?に(?!生まれ)", _ON_BIRTHDAY, _AFTER),
         (r"生年月日|誕生日|お誕生日|生まれは|生まれた日|出生日", "birth", _BOTH),
         (r"交付日|発行日|交付年月日|作った日|作成日|受け取った日|受取日|取得日", "issue", _BOTH),
         (r"申請日|申請受付日|申請した日|申込日|申し込んだ日", "application", _BOTH),
@@ -247,14 +348,16 @@ def _cues() -> Tuple[_Cue, ...]:
         (r"在留カードの有効期限|在留カードの期限|在留期限|在留期間|在留期間の満了日|満了日|ビザの期限|ビザの有効期限",
          "stay_end", _BOTH),
         (r"電子証明書の有効期限|電子証明書の期限|証明書の有効期限|証明書の期限", "cert_expiry", _BOTH),
-        (r"カードの有効期限|有効期限|有効期間", "card_expiry", _BOTH),
+        (r"カードの有効期限|カードの期限|有効期限|有効期間|期限", "card_expiry", _BOTH),
         # verbs and verb stems: they follow the date (1990年1月1日生まれ, 2019年3月10日に作った)
         (r"生まれ|産まれ|うまれ|誕生", "birth", _AFTER),
         (r"交付|発行|作っ|作り|作ら|作成|つくっ|つくり|受け取|受取|もらっ|もらい|貰っ|貰い|取得|手に入れ|届い|ゲット",
          "issue", _AFTER),
         (r"申請|申し込|申込", "application", _AFTER),
         (r"満了|在留期間が切れ|在留期限が切れ|ビザが切れ", "stay_end", _AFTER),
-        (r"まで有効|で期限切れ|に期限切れ|期限が切れ", "card_expiry", _AFTER),
+        (r"まで有効|で期限切れ|に期限切れ|期限が切れ|期限切れ|"
+         r"[切き]れ(?:た|て|ちゃ|そう|る|ます)", "card_expiry", _AFTER),
+        (r"(?:電子)?証明書(?:の(?:有効)?期限)?(?:が|は)?切れ", "cert_expiry", _AFTER),
     ]
     en = [
         (r"\bdate of birth\b|\bborn\b|\bbirthday\b|\bbirth\b|\bdob\b|\bd\.o\.b\b", "birth"),
@@ -263,9 +366,10 @@ def _cues() -> Tuple[_Cue, ...]:
          "stay_end"),
         (r"\b(?:electronic )?certificates?\s+(?:expires?|expiry|expiration|is valid|valid until)\b",
          "cert_expiry"),
-        (r"\bexpires?\b|\bexpiry\b|\bexpiration\b|\bvalid until\b|\bvalid till\b", "card_expiry"),
+        (r"\bexpire[sd]?\b|\bexpiry\b|\bexpiration\b|\bvalid until\b|\bvalid till\b|\bran out\b", "card_expiry"),
         (r"\bapplied\b|\bapplication\b|\bapply\b|\bsubmitted\b", "application"),
-        (r"\bgot\b|\bissued?\b|\breceived\b|\bpicked (?:it )?up\b|\bcollected\b|\bobtained\b|\bmade\b|\bcreated\b",
+        (r"\bgot\b|\bget\b|\bissued?\b|\breceived\b|\bpicked (?:it )?up\b|\bcollected\b"
+         r"|\bobtained\b|\bmade\b|\bcreated\b",
          "issue"),
     ]
     # longest alternative first, so that 在留期間の満了日 is one cue rather than 在留期間 + 満了日
@@ -273,6 +377,7 @@ def _cues() -> Tuple[_Cue, ...]:
             for p, role, d in ja]
     cues.append(_Cue(re.compile(r"生(?![活徒産命涯])"), "birth", _AFTER, max_distance=0))  # 1990年1月1日生
     cues += [_Cue(re.compile(p), role, _BOTH, english=True) for p, role in en]
+    cues.append(_Cue(re.compile(r"\bon (?:my|his|her|their) birthday\b"), _ON_BIRTHDAY, _BOTH, english=True))
     return tuple(cues)
 
 
@@ -284,6 +389,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n\r]|\.(?=\s|$)")
 # cost added to a cue's distance: Japanese predicates follow the date, English ones precede it
 _PENALTY_JA_LABEL_AFTER = 2
 _PENALTY_EN_AFTER = 12
+_ON_BIRTHDAY_DISTANCE = 8  # 「平成29年6月15日、ちょうど誕生日に」
 
 
 @dataclass(frozen=True)
@@ -308,9 +414,11 @@ def _find_cues(norm: str) -> List[_CueHit]:
     return kept
 
 
-def _role_for(start: int, end: int, lo: int, hi: int, hits: Sequence[_CueHit]) -> Optional[str]:
-    """Pick the role whose cue is nearest to the date span [start, end) within [lo, hi)."""
+def _role_for(start: int, end: int, lo: int, hi: int, hits: Sequence[_CueHit]) -> Tuple[Optional[str], bool]:
+    """The role whose cue is nearest to the date span [start, end) within [lo, hi), and whether
+    the date is said to fall on a birthday (「誕生日の…」, 「…、ちょうど誕生日に」)."""
     best: Optional[Tuple[int, int, str]] = None
+    on_birthday = False
     for hit in hits:
         if hit.end <= start and hit.start >= lo:  # cue before the date
             if hit.cue.direction == _AFTER:
@@ -333,10 +441,13 @@ def _role_for(start: int, end: int, lo: int, hi: int, hits: Sequence[_CueHit]) -
             continue
         if distance > hit.cue.max_distance:
             continue
+        if hit.cue.role == _ON_BIRTHDAY:
+            on_birthday = on_birthday or distance <= _ON_BIRTHDAY_DISTANCE
+            continue
         key = (cost, order, hit.cue.role)
         if best is None or key < best:
             best = key
-    return None if best is None else best[2]
+    return (None if best is None else best[2]), on_birthday
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,6 +466,9 @@ class _Raw:
     swap: Optional[Tuple[int, int]] = None  # (a, b) of an a/b/yyyy date whose order is unknown
     bad_number: bool = False
     year_only: bool = False
+    bare_month: bool = False  # 「5月に受け取った」: kept only when an earlier date gives the year
+    relative: bool = False
+    carried: bool = False
 
 
 def _era_year(token: Optional[str]) -> Optional[int]:
@@ -379,8 +493,7 @@ def _from_ja(m: "re.Match[str]") -> Optional[_Raw]:
     has_year = raw.era is not None or raw.year is not None or raw.bad_number
     if raw.month is None:
         return None
-    if not has_year and raw.day is None:
-        return None  # a bare "3月" is not a date mention
+    raw.bare_month = not has_year and raw.day is None  # a bare "3月" needs a year from elsewhere
     return raw
 
 
@@ -451,8 +564,78 @@ _EXTRACTORS = (
 )
 
 
-def _candidates(norm: str) -> List[_Raw]:
+# Dates counted from today: back (「3か月前」「先月」 "5 months ago") or ahead (「来月」「あと2か月で」
+# "in 2 months", for expiry dates). 「期限の3か月前から」「3か月前になったら」 count from another date
+# or into the future: not dates.
+_REL_UNITS = r"か月|ヶ月|カ月|ケ月|箇月|ヵ月|ヶ月間|か月間|年|日"
+_RE_REL_JA = re.compile(
+    rf"(?<![\d.])(?P<n>\d{{1,3}}|{_KNUM}|半)\s*(?P<unit>{_REL_UNITS})\s*(?:くらい|ぐらい|ほど|ちょっと|ちょい)?\s*前"
+    r"(?!\s*(?:から|まで|以内|になったら|になる|になれ|に(?:通知|案内|お知らせ)))"
+)
+_RE_REL_JA_AHEAD = re.compile(
+    rf"あと\s*(?P<n>\d{{1,3}}|{_KNUM}|半)\s*(?P<unit>{_REL_UNITS})\s*(?:くらい|ぐらい|ほど|ちょっと|ちょい)?\s*で")
+_RE_REL_JA_WORD = re.compile(r"先々月|先月|今月|再来月|来月|(?:一昨年|去年|昨年|今年|来年)(?!度)|一昨日|昨日|明日")
+_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "half a": 0.5}
+_RE_REL_EN = re.compile(
+    r"\b(?:(?P<n>\d{1,3}|" + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) +
+    r")\s+(?P<unit>months?|years?|days?)\s+ago\b|\bin\s+(?P<ahead>\d{1,3}|" +
+    "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + r")\s+(?P<ahead_unit>months?|years?|days?)\b|"
+    r"(?P<word>last month|last year|this month|this year|next month|next year|the day before yesterday|"
+    r"yesterday|tomorrow))"
+)
+_REL_WORDS = {"先々月": ("months", 2), "先月": ("months", 1), "今月": ("months", 0), "一昨年": ("years", 2),
+              "去年": ("years", 1), "昨年": ("years", 1), "今年": ("years", 0), "一昨日": ("days", 2),
+              "昨日": ("days", 1), "last month": ("months", 1), "this month": ("months", 0),
+              "last year": ("years", 1), "this year": ("years", 0), "yesterday": ("days", 1),
+              "the day before yesterday": ("days", 2), "再来月": ("months", -2), "来月": ("months", -1),
+              "来年": ("years", -1), "明日": ("days", -1), "next month": ("months", -1),
+              "next year": ("years", -1), "tomorrow": ("days", -1)}
+
+
+def _counted_back(start: int, end: int, unit: str, n: float, today: _dt.date) -> Optional[_Raw]:
+    """The day, month or year ``n`` units before today (after it when negative), as known as the
+    unit allows."""
+    raw = _Raw(start, end, relative=True)
+    if unit == "days":
+        day = today - _dt.timedelta(days=int(n))
+        raw.year, raw.month, raw.day = day.year, day.month, day.day
+    elif unit == "months" or n != int(n):  # 半年前 / half a year ago: 6 months
+        months = int(n * 12) if unit == "years" else int(n)
+        day = today - relativedelta(months=months)
+        raw.year, raw.month = day.year, day.month
+    else:
+        raw.year, raw.year_only = today.year - int(n), True
+    return raw
+
+
+def _relative(norm: str, today: _dt.date) -> List[_Raw]:
     found: List[_Raw] = []
+    for pattern, sign in ((_RE_REL_JA, 1), (_RE_REL_JA_AHEAD, -1)):
+        for m in pattern.finditer(norm):
+            if norm[:m.start()].rstrip().endswith("の"):
+                continue  # 期限の3か月前: counted from another date
+            n = 0.5 if m.group("n") == "半" else parse_number(m.group("n"))
+            unit = "years" if m.group("unit") == "年" else "days" if m.group("unit") == "日" else "months"
+            if n is not None and n <= 100:
+                found.append(_counted_back(m.start(), m.end(), unit, sign * n, today))
+    for m in _RE_REL_JA_WORD.finditer(norm):
+        found.append(_counted_back(m.start(), m.end(), *_REL_WORDS[m.group(0)], today))
+    for m in _RE_REL_EN.finditer(norm):
+        if m.group("word"):
+            found.append(_counted_back(m.start(), m.end(), *_REL_WORDS[m.group("word")], today))
+            continue
+        if m.group("ahead"):
+            n = _EN_NUMBERS.get(m.group("ahead")) or int(m.group("ahead"))
+            found.append(_counted_back(m.start(), m.end(), m.group("ahead_unit").rstrip("s") + "s", -n, today))
+            continue
+        n = _EN_NUMBERS.get(m.group("n")) or int(m.group("n"))
+        found.append(_counted_back(m.start(), m.end(), m.group("unit").rstrip("s") + "s", n, today))
+    return found
+
+
+def _candidates(norm: str, today: _dt.date) -> List[_Raw]:
+    found: List[_Raw] = _relative(norm, today)
     for pattern, build in _EXTRACTORS:
         for m in pattern.finditer(norm):
             try:
@@ -544,18 +727,24 @@ def extract_dates(text: str, today: _dt.date) -> List[DateMention]:
     try:
         normalised = _Normalised(text)
         norm = normalised.text
-        raws = _candidates(norm)
+        raws = _candidates(norm, today)
         if not raws:
             return []
         hits = _find_cues(norm)
         spans = [(r.start, r.end) for r in raws]
-        mentions: List[DateMention] = []
+        found: List[Tuple[_Raw, Optional[str], bool]] = []
         for index, raw in enumerate(raws):
-            value, error, year, candidates = _evaluate(raw, today)
             lo, hi = _bounds(norm, spans, index)
-            role = _role_for(raw.start, raw.end, lo, hi, hits)
+            role, on_birthday = _role_for(raw.start, raw.end, lo, hi, hits)
+            _carry_year(raw, role, found, today)
+            if raw.bare_month and (not raw.carried or role is None):
+                continue  # "3月" alone says too little
             if raw.year_only and role is None and not _RE_BARE_ANSWER.match(norm[:raw.start] + norm[raw.end:]):
                 continue  # "2019年" inside a sentence is too vague without a cue; as a whole answer it is kept
+            found.append((raw, role, on_birthday))
+        mentions: List[DateMention] = []
+        for raw, role, on_birthday in found:
+            value, error, year, candidates = _evaluate(raw, today)
             if error is None and value is not None and value > today and role in _PAST_ROLES:
                 value, error, candidates = None, ERROR_FUTURE, (value,)
             start, end = normalised.span(raw.start, raw.end)
@@ -563,59 +752,136 @@ def extract_dates(text: str, today: _dt.date) -> List[DateMention]:
                 start=start, end=end, text=text[start:end], value=value, error=error, role=role,
                 year=year, month=raw.month, day=raw.day,
                 era=raw.era.name if raw.era else None, era_year=raw.era_year,
-                candidates=candidates,
+                candidates=candidates, on_birthday=on_birthday, relative=raw.relative, carried_year=raw.carried,
             ))
         return mentions
     except Exception:  # pragma: no cover - last-resort guard: user text must never crash a turn
         return []
 
 
-def first_with_role(mentions: Iterable[DateMention], role: str) -> Optional[DateMention]:
-    """The first mention with ``role`` (valid or not), or None."""
-    for mention in mentions:
-        if mention.role == role:
-            return mention
-    return None
+def _carry_year(raw: _Raw, role: Optional[str], before: Sequence[Tuple[_Raw, Optional[str], bool]],
+                today: _dt.date) -> None:
+    """Give a month-day (or a bare month) without a year the year of the nearest earlier date in
+    the message: 「2022年1月に申請して2月20日に受け取りました」 → 2022-02-20.
+
+    Birth dates neither give nor take a year (「1990年1月15日生まれで、3月10日に作った」 is not
+    1990-03-10, and 「2018年に作った。誕生日は9月3日」 is not born in 2018). A card received in an
+    earlier month than the application is the next year's (「11月に申請して2月に受け取った」).
+    """
+    if raw.year is not None or raw.era is not None or raw.bad_number or raw.month is None or role == "birth":
+        return
+    for source, source_role, _ in reversed(before):
+        if source_role == "birth" or source.month is None or source.year_only:
+            continue
+        year = _evaluate(source, today)[2]
+        if year is None:
+            continue
+        if source_role == "application" and role in ("issue", None) and \
+                (raw.month, raw.day or 1) < (source.month, source.day or 1):
+            year += 1
+        raw.year, raw.carried = year, True
+        return
 
 
 # ---------------------------------------------------------------------------------------------
-# Age at issue ("30歳のときに作った", "when I was 30")
+# Ages: at issue (「30歳のときに作った」, "when I was 30") and now (「今45歳」, "I'm 45")
 
-_RE_AGE_JA = re.compile(
-    rf"(?:(?<![\d])(?P<n>\d{{1,3}}|{_KNUM})\s*(?:歳|才|さい)|(?P<hatachi>はたち))"
-    r"\s*(?:の\s*)?(?:とき|時|頃|ころ|ごろ|で(?!す))"
+_AGE_N = rf"(?:(?<![\d])(?P<n>\d{{1,3}}|{_KNUM})\s*(?:歳|才|さい)|(?P<hatachi>はたち|二十歳))"
+_NOW_JA = r"(?:今|いま|現在|今年|もう)\s*(?:は|で)?\s*"
+_RE_AGE_JA = (
+    re.compile(rf"{_AGE_N}\s*(?:の\s*)?(?:とき|時|頃|ころ|ごろ|誕生日|で(?!す)|になって)"),
+    re.compile(rf"(?:作っ|つくっ|受け取っ|もらっ|取得し|発行され|交付され|申請し)た(?:の|とき|時|頃|ころ)"
+               rf"(?:は|が|に|って)?[、,\s]*(?:たしか|確か|まだ|ちょうど)?\s*{_AGE_N}"),
+    re.compile(rf"当時\s*(?:は)?\s*{_AGE_N}"),
 )
-_RE_AGE_EN = re.compile(
-    r"\b(?:when i was|when i turned|at (?:the )?age (?:of )?|aged)\s*(?P<n>\d{1,3})(?!\d)"
+_RE_AGE_NOW_JA = (
+    re.compile(rf"{_NOW_JA}{_AGE_N}"),
+    re.compile(rf"{_AGE_N}\s*(?:です|だよ|だけど|ですが|になりました|になった)"),
+)
+_RE_AGE_EN = (
+    re.compile(r"\b(?:when i was|when i turned|at (?:the )?age (?:of )?|aged)\s*(?P<n>\d{1,3})(?!\d)"),
+    re.compile(r"\b(?:i|he|she|my (?:son|daughter|kid|child)) was\s+(?P<n>\d{1,3})(?:\s+years?\s+old)?\s+when\b"),
+    re.compile(r"\b(?:got|made|received|issued|applied for|picked (?:it )?up)\b[^.!?]{0,40}?\bat\s+(?P<n>\d{1,2})"
+               r"(?:\s+years?\s+old)?\b(?!\s*(?:am|pm|o'?clock|:|%|\.\d))"),
+)
+_RE_AGE_NOW_EN = (
+    re.compile(r"\bi(?:'m| am)\s+(?P<n>\d{1,3})(?:\s+years?\s+old)?\b(?!\s+(?:when|at|in))"),
+    re.compile(r"\b(?P<n>\d{1,3})\s+years?\s+old\b(?!\s+when)"),
 )
 MAX_AGE = 130
+
+
+def _first_age(
+    norm: str, patterns: Sequence["re.Pattern[str]"], skip: Sequence[Tuple[int, int]] = ()
+) -> Optional[Tuple[int, int, int]]:
+    """(start, end, age) of the earliest match of any pattern, outside the ``skip`` spans."""
+    found: List[Tuple[int, int, int]] = []
+    for pattern in patterns:
+        for m in pattern.finditer(norm):
+            if any(a < m.end() and m.start() < b for a, b in skip):
+                continue
+            groups = m.groupdict()
+            n = 20 if groups.get("hatachi") else parse_number(groups.get("n") or "")
+            if n is not None and 0 <= n <= MAX_AGE:
+                found.append((m.start(), m.end(), n))
+                break
+    return min(found) if found else None
+
+
+def _now_spans(norm: str) -> List[Tuple[int, int]]:
+    """Where the text says a current age with 今/現在 (「今30歳で、…」 is not 30 at issue)."""
+    return [(m.start(), m.end()) for m in _RE_AGE_NOW_JA[0].finditer(norm)]
 
 
 def extract_age_at_issue(text: str) -> Optional[int]:
     """The age the user says they were when the card was made, or None.
 
-    「30歳のときに作った」「三十歳の時」「はたちで作った」 → 30/30/20; "when I was 30",
-    "at the age of 30" → 30. A current age (「30歳です」) is not an age at issue.
+    「30歳のときに作った」「三十歳の時」「はたちで作った」「作ったのは17歳の頃」「当時19歳」
+    「18歳の誕生日に作った」 → 30/30/20/17/19/18; "when I was 30", "at the age of 30",
+    "I was 17 when I got it", "got it at 19" → 30/30/17/19. A current age (「30歳です」,
+    「今30歳で」) is not an age at issue.
     """
     if not isinstance(text, str) or not text:
         return None
     try:
         norm = _Normalised(text).text
-        found: List[Tuple[int, int]] = []
-        for m in _RE_AGE_JA.finditer(norm):
-            n = 20 if m.group("hatachi") else parse_number(m.group("n"))
-            if n is not None:
-                found.append((m.start(), n))
-                break
-        m = _RE_AGE_EN.search(norm)
-        if m is not None:
-            found.append((m.start(), int(m.group("n"))))
-        for _, age in sorted(found):
-            if 0 <= age <= MAX_AGE:
-                return age
-        return None
+        found = _first_age(norm, _RE_AGE_JA + _RE_AGE_EN, skip=_now_spans(norm))
+        return None if found is None else found[2]
     except Exception:  # pragma: no cover - never crash on user text
         return None
+
+
+def extract_current_age(text: str) -> Optional[int]:
+    """The age the user says they are now: 「今45歳です」「45さいです」, "I'm 45", "45 years old"."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        norm = _Normalised(text).text
+        at_issue = _first_age(norm, _RE_AGE_JA + _RE_AGE_EN, skip=_now_spans(norm))
+        skip = [(at_issue[0], at_issue[1])] if at_issue else []
+        found = _first_age(norm, _RE_AGE_NOW_JA + _RE_AGE_NOW_EN, skip=skip)
+        return None if found is None else found[2]
+    except Exception:  # pragma: no cover - never crash on user text
+        return None
+
+
+# Answers to 「何日？」: 「15日」「15日です」「じゅうごにち」「十五日」, "15", "the 15th"
+_RE_DAY_ANSWER = re.compile(
+    rf"^\s*(?:えっと|えーと|たしか|確か|it was|it's|on)?[\s、,]*(?:the\s+)?(?P<n>\d{{1,2}}|{_KNUM})\s*"
+    r"(?:日|st|nd|rd|th)?\s*(?:です|でした|だよ|だった|かな|だと思う|ごろ|頃|くらい)?"
+    r"(?:\s*(?:に|で)?\s*(?:受け取|もらっ|もらい|作っ|作り|交付|発行|生まれ|申請|切れ|満了)\D*)?[\s。.!！?？]*$"
+)
+
+
+def parse_day_answer(text: str) -> Optional[int]:
+    """The day of the month when ``text`` is just that (the answer to 「何日？」), else None."""
+    if not isinstance(text, str) or not text or len(text) > 40:
+        return None
+    m = _RE_DAY_ANSWER.match(_Normalised(text).text)
+    if m is None:
+        return None
+    day = parse_number(m.group("n"))
+    return day if day is not None and 1 <= day <= 31 else None
 
 
 # ---------------------------------------------------------------------------------------------

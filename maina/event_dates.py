@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 from maina import dates
+from maina.periods import add_months
 
 # Where a date without a year goes: not after today / not before today / closest to today.
 PAST, FUTURE, NEAR = "past", "future", "near"
@@ -135,13 +136,6 @@ def _month_span(today: _dt.date, months: int) -> EventDate:
     return EventDate(_dt.date(year, month, 1), _dt.date(year, month, calendar.monthrange(year, month)[1]))
 
 
-def _add_months(day: _dt.date, months: int) -> _dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return _dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def place_month_day(month: int, day: int, today: _dt.date, where: str) -> Optional[_dt.date]:
     """The year of 「11月20日」: the latest one not after today (``PAST``), the earliest not
     before today (``FUTURE``) or the closest to today (``NEAR``; a tie goes to the future).
@@ -220,7 +214,7 @@ def _read(kind: str, m: "re.Match[str]", today: _dt.date, where: str) -> Optiona
         return EventDate.day(today + _dt.timedelta(days=sign * unit * count))
     if kind == "months_offset_ja":
         count = _number(g[0])
-        return EventDate.day(_add_months(today, (-1 if g[1] == "前" else 1) * count)) if count else None
+        return EventDate.day(add_months(today, (-1 if g[1] == "前" else 1) * count)) if count else None
     if kind in ("weekday_ja", "weekday_en"):
         target = _WEEKDAY_JA[g[0]] if kind == "weekday_ja" else _WEEKDAY_EN[g[0]]
         back, ahead = (today.weekday() - target) % 7, (target - today.weekday()) % 7
@@ -239,8 +233,16 @@ def find(text: str, today: _dt.date, where: str = PAST) -> List[EventMention]:
         return all(end <= s or start >= e for s, e in taken)
 
     for mention in dates.extract_dates(text, today):
+        if getattr(mention, "relative", False) and not mention.ok:
+            continue  # 「先月」「1か月前」…: read below, with the day when there is one
         if mention.ok and mention.year is not None:
             found.append(EventMention(mention.start, mention.end, EventDate.day(mention.value)))
+            taken.append((mention.start, mention.end))
+        elif mention.year is not None and mention.month is not None and mention.day is None \
+                and mention.error == dates.ERROR_INCOMPLETE:  # 「2026年10月」「先月」: the month
+            last = calendar.monthrange(mention.year, mention.month)[1]
+            found.append(EventMention(mention.start, mention.end, EventDate(
+                _dt.date(mention.year, mention.month, 1), _dt.date(mention.year, mention.month, last))))
             taken.append((mention.start, mention.end))
         elif mention.year is not None:  # a year that is wrong (平成32年…): not ours to guess
             taken.append((mention.start, mention.end))

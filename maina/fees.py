@@ -25,7 +25,7 @@ from typing import Any, Mapping, Optional
 from maina import case as cases
 from maina import days, facts
 from maina.event_dates import EventDate
-from maina.lifecycle import days_after
+from maina.periods import days_after
 
 # ---------------------------------------------------------------------------------------------
 # Fee rules

@@ -1,9 +1,10 @@
-"""My Number Card lifecycle: card and certificate expiry, renewal window.
+"""My Number Card validity rules: card and certificate expiry, renewal window, residence caps.
 
-Fees and express issue: maina.fees; moving deadlines: maina.deadlines.
-
-Pure functions over dates; every rule parameter is read from facts/facts.yml through
-:mod:`maina.facts`, "today" is always passed in (callers use :func:`maina.clock.today`).
+Pure functions over dates (calendar arithmetic in :mod:`maina.periods`); results carry
+explanation *codes* with parameters, never sentences: the answer texts are responses
+(data/responses/lifecycle.yml) that the calculator action renders; every rule parameter is
+read from facts/facts.yml through :mod:`maina.facts`, "today" is always passed in (callers
+use :func:`maina.clock.today`).
 
 Rules implemented (sources: ../shared/reference/current-rules.md "rules", guidebook p.4/5):
 
@@ -18,11 +19,8 @@ Rules implemented (sources: ../shared/reference/current-rules.md "rules", guideb
   card issued 2022-04-01..2022-09-30) the result is flagged ``ambiguous`` and carries every outcome;
   the primary outcome is the *earliest* expiry (the safe side: never call an expired card valid).
   Issue before 2022-04-01 → old rule, certain. Issue on/after 2022-10-01 → new rule, assumed.
-* **29 February birthdays** — in a year without 29 February the birthday is taken to be
-  28 February (the "みなし誕生日" used by 道路交通法 and other statutes that count validity by
-  birthdays; no card-specific provision was found, so this is to be confirmed with the city).
-  The *age* follows 年齢計算ニ関スル法律/民法143条: someone born on 29 February turns one year
-  older at the end of 28 February, i.e. counts as older from 1 March in a common year.
+* **29 February birthdays** — 28 February in common years; ages and legal periods: see
+  :mod:`maina.periods`.
 * **Foreign residents** — see :mod:`maina.residence` for the categories. 中長期在留者 other than
   永住者/特別永住者/高度専門職2号: the earlier of the period-of-stay end and the birthday limit.
   一時庇護/仮滞在: the end of that period (given as ``stay_end``). 出生/国籍喪失による経過滞在者:
@@ -40,80 +38,27 @@ Rules implemented (sources: ../shared/reference/current-rules.md "rules", guideb
 """
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from maina import facts, residence, wareki
+from dateutil.relativedelta import relativedelta
+
+from maina import facts, residence
 from maina.dates import check_consistency
-
-_DAY = _dt.timedelta(days=1)
-
-# ---------------------------------------------------------------------------------------------
-# Calendar helpers
-
-
-def month_end(year: int, month: int) -> _dt.date:
-    """The last day of a month."""
-    return _dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def add_months(day: _dt.date, months: int) -> _dt.date:
-    """Same day-of-month ``months`` later (or earlier), clamped to the month's end (1/31 + 1 → 2/28)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return _dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def period_end(event: _dt.date, months: int) -> _dt.date:
-    """Last day of a period of ``months`` months that starts *after* ``event``.
-
-    民法140条 (the first day is not counted) and 143条 (the period ends the day before the day
-    corresponding to its first day; if the last month has no such day, on that month's last day).
-    ``period_end(2025-03-31, 2)`` → 2025-05-31; ``period_end(2025-11-29, 3)`` → 2026-02-28.
-    """
-    start = event + _DAY
-    index = start.year * 12 + (start.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    if start.day <= calendar.monthrange(year, month)[1]:
-        return _dt.date(year, month, start.day) - _DAY
-    return month_end(year, month)
-
-
-def days_after(event: _dt.date, days: int) -> _dt.date:
-    """The day on which ``days`` days have passed after ``event`` (民法140条: event day not counted)."""
-    return event + _dt.timedelta(days=days)
-
-
-def is_feb29(birth: _dt.date) -> bool:
-    return birth.month == 2 and birth.day == 29
-
-
-def birthday_in_year(birth: _dt.date, year: int) -> _dt.date:
-    """The birthday in ``year``; 29 February becomes 28 February in common years (see module doc)."""
-    if is_feb29(birth) and not calendar.isleap(year):
-        return _dt.date(year, 2, 28)
-    return _dt.date(year, birth.month, birth.day)
-
-
-def age_on(birth: _dt.date, day: _dt.date) -> int:
-    """Age on ``day`` (older from the birthday on; born 29 Feb: older from 1 March in common years)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def nth_birthday_after(birth: _dt.date, day: _dt.date, n: int) -> _dt.date:
-    """The ``n``-th birthday strictly after ``day`` (a birthday on ``day`` itself does not count)."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    first_year = day.year if birthday_in_year(birth, day.year) > day else day.year + 1
-    return birthday_in_year(birth, first_year + n - 1)
-
+from maina.periods import (
+    add_months,
+    age_on,
+    birthday_in_year,
+    day_turning,
+    days_after,
+    is_feb29,
+    nth_birthday_after,
+    period_end,
+)
 
 # ---------------------------------------------------------------------------------------------
-# Explanations: codes + parameters, rendered by the caller (or by describe())
+# Explanations: codes + parameters; the answer texts are responses (data/responses/lifecycle.yml)
 
 
 @dataclass(frozen=True)
@@ -260,25 +205,6 @@ def special_period_end(stay_end: _dt.date) -> _dt.date:
     return period_end(stay_end, int(facts.value("card.special_period_months")))
 
 
-def changed_card_expiry(
-    birth: _dt.date,
-    issue: _dt.date,
-    new_stay_end: _dt.date,
-    *,
-    application: Optional[_dt.date] = None,
-) -> _dt.date:
-    """Card expiry after 有効期間変更 (new period of stay): the new stay end, capped by the birthday
-    limit of the card (a new card is not issued, the original issue date stays). When the rule is
-    ambiguous the earliest possible birthday limit is used."""
-    rules, _ = possible_rules(issue, application)
-    limit = min(card_expiry_by_birthday(birth, issue, r).expiry for r in rules)
-    return min(new_stay_end, limit)
-
-
-# ---------------------------------------------------------------------------------------------
-# Certificates
-
-
 @dataclass(frozen=True)
 class Certificates:
     issue: _dt.date
@@ -311,12 +237,7 @@ def certificate_expiries(
     possible_from: Optional[_dt.date] = None
     if age < min_age:
         unavailable = "under_min_age"
-        # the age is reached on the birthday (on 1 March for 29 Feb in a common year)
-        target_year = birth.year + min_age
-        possible_from = (
-            _dt.date(target_year, 3, 1) if is_feb29(birth) and not calendar.isleap(target_year)
-            else _dt.date(target_year, birth.month, birth.day)
-        )
+        possible_from = day_turning(birth, min_age)
     elif adult_guardianship:
         unavailable = "adult_guardianship"
     return Certificates(
@@ -356,7 +277,7 @@ def renewal_window_start(expiry: _dt.date) -> _dt.date:
     months = int(facts.value("renewal.window_months"))
     day = add_months(expiry, -months) - _dt.timedelta(days=7)
     while period_end(day, months) <= expiry:
-        day += _DAY
+        day += _dt.timedelta(days=1)
     return day
 
 
@@ -382,8 +303,7 @@ def insurance_grace_end(expiry: _dt.date) -> _dt.date:
     """マイナ保険証 keeps working until the end of the 3rd month after the expiry month
     (facts renewal.insurance_grace_months): expiry 2026-01-15 → 2026-04-30."""
     months = int(facts.value("renewal.insurance_grace_months"))
-    first = add_months(_dt.date(expiry.year, expiry.month, 1), months)
-    return month_end(first.year, first.month)
+    return expiry + relativedelta(months=months, day=31)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,32 +347,24 @@ class LifecycleResult:
     explanations: Tuple[Explanation, ...]
     missing: Tuple[str, ...] = ()  # inputs that would make the answer exact: "stay_end", ...
 
-    def as_dict(self) -> Dict[str, Any]:
-        """JSON-friendly copy (dates as ISO strings), e.g. for a Rasa slot."""
-        return _plain(self)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
 
 StatusInput = Union[str, residence.ResidenceStatus, None]
 
 
-def _resolve_status(status: StatusInput) -> Optional[residence.ResidenceStatus]:
-    if status is None or isinstance(status, residence.ResidenceStatus):
-        return status
-    resolved = residence.normalise_status(status)
-    if resolved is None:
+
+
+def _resolve_status(status: StatusInput, stay_end: Optional[_dt.date]) -> Optional[residence.ResidenceStatus]:
+    """The status to compute with. Someone with a period of stay is a 中長期在留者 even when they
+    did not name their status (a stated stay end is never ignored), and so is a foreign resident
+    who named none (「外国人です」: the stay end is then needed)."""
+    if status is None and stay_end is None:
+        return None
+    resolved = status if isinstance(status, residence.ResidenceStatus) or status is None \
+        else residence.normalise_status(status)
+    if status is not None and resolved is None:
         raise LifecycleInputError(["unknown_residence_status"])
+    if resolved is None or resolved.category == residence.FOREIGN_UNSPECIFIED:
+        return residence.normalise_status(residence.MID_LONG_TERM_KEY)
     return resolved
 
 
@@ -503,7 +415,8 @@ def compute_lifecycle(
 
     ``residence_status``: None for Japanese nationals, else a status name (Japanese or English) or a
     :class:`maina.residence.ResidenceStatus`. ``stay_end``: the period-of-stay end (中長期在留者) or
-    the end of the 一時庇護/仮滞在 period. ``nationality_loss``: date of loss of Japanese
+    the end of the 一時庇護/仮滞在 period; given without a status, the person is taken to be a
+    中長期在留者 (permanent residents have no period of stay). ``nationality_loss``: date of loss of Japanese
     nationality (国籍喪失による経過滞在者). ``certificate_issue``: when the certificates were issued
     or last renewed, if not together with the card.
 
@@ -512,7 +425,7 @@ def compute_lifecycle(
     ``certificate_issue_before_card``, ``certificate_issue_in_future``.
     """
     errors = check_consistency(birth, issue, today, application=application)
-    status = _resolve_status(residence_status)
+    status = _resolve_status(residence_status, stay_end)
     category = status.category if status else None
     if category == residence.NOT_ELIGIBLE:
         errors.append("status_not_eligible")
@@ -603,10 +516,7 @@ def _explain(
     elif basis == BASIS_ISSUE_CERTAIN and change is not None and issue < change:
         out.append(Explanation("rule_before_change", {"change_date": change, "adult_age": rule.adult_age}))
     elif basis == BASIS_ISSUE_ASSUMED:
-        out.append(Explanation("rule_assumed_after_change", {
-            "change_date": change, "adult_age": rule.adult_age,
-            "gap_months": int(facts.value("card.application_to_issue_max_months")),
-        }))
+        out.append(Explanation("rule_assumed_after_change", {"change_date": change, "adult_age": rule.adult_age}))
     elif basis == BASIS_AMBIGUOUS:
         options = [
             {"adult_age": o.rule.adult_age, "application_from": o.rule.application_from,
@@ -637,28 +547,23 @@ def _explain(
                 "limit": card.birthday_rule_expiry, "expiry": card.expiry,
                 "days_left": primary.card_renewal.days_left}))
             if stay_end is not None:
-                out.append(Explanation("special_period", {
-                    "months": int(facts.value("card.special_period_months")),
-                    "latest": special_period_end(stay_end)}))
+                out.append(Explanation("special_period", {"latest": special_period_end(stay_end)}))
             out.append(Explanation("no_expiry_notice_foreign", {}))
         elif category in (residence.TEMPORARY_REFUGE, residence.PROVISIONAL_STAY):
             out.append(Explanation("residence_refuge_period", {**base, "period_end": stay_end}))
         elif category in residence.TRANSITIONAL:
             event = birth if category == residence.TRANSITIONAL_BIRTH else nationality_loss
-            out.append(Explanation("residence_transitional", {
-                **base, "event": event, "days": int(facts.value("card.transitional_stay_days")), "period_end": period}))
-    out.append(Explanation("certificate_rule", {
-        "birthdays": int(facts.value("certificate.birthdays")), "expiry": certs.user_expiry,
-        "birthday_expiry": certs.birthday_rule_expiry}))
+            out.append(Explanation("residence_transitional", {**base, "event": event, "period_end": period}))
+    out.append(Explanation("certificate_rule", {"expiry": certs.user_expiry,
+                                                "birthday_expiry": certs.birthday_rule_expiry}))
     if certs.capped_by_card:
         out.append(Explanation("certificate_capped_by_card", {"card_expiry": card.expiry}))
     if certs.signing_unavailable == "under_min_age":
-        out.append(Explanation("no_signing_under_min_age", {
-            "min_age": int(facts.value("certificate.signing_min_age")), "possible_from": certs.signing_possible_from}))
+        out.append(Explanation("no_signing_under_min_age", {"possible_from": certs.signing_possible_from}))
     elif certs.signing_unavailable == "adult_guardianship":
         out.append(Explanation("no_signing_adult_guardianship", {}))
     if certs.legal_representative_sets_pin:
-        out.append(Explanation("legal_representative_sets_pin", {"age": int(facts.value("certificate.legal_rep_age"))}))
+        out.append(Explanation("legal_representative_sets_pin", {}))
     statuses = {(o.card_renewal.status, o.certificate_renewal.status) for o in distinct}
     if len(statuses) > 1:
         # the renewal advice itself depends on the unknown application date: ask first
@@ -675,121 +580,25 @@ def _explain(
 
 
 def renewal_explanations(window: RenewalWindow, kind: str, *, foreign_capped: bool = False) -> List[Explanation]:
-    """Status-dependent advice for the card (``kind="card"``) or the certificates."""
-    months = int(facts.value("renewal.window_months"))
+    """Status-dependent advice for the card (``kind="card"``) or the certificates.
+
+    ``foreign_capped``: the card ends with the period of stay (no expiry notice is mailed, and a
+    card that expired with the stay is replaced for facts ``fee.foreign_expired_with_stay``).
+    """
     params: Dict[str, Any] = {
-        "kind": kind, "expiry": window.expiry, "window_start": window.window_start, "months": months,
+        "kind": kind, "expiry": window.expiry, "window_start": window.window_start,
         "days_left": window.days_left, "days_until_open": window.days_until_open,
     }
     if window.status == STATUS_NOT_YET_OPEN:
         advice = [Explanation("renewal_not_yet_open", params)]
-        if not foreign_capped:  # no notice is mailed when the card ends with the period of stay
-            advice.append(Explanation("expiry_notice", {"kind": kind, "notice": facts.value("renewal.notice_months"),
-                                                        "notice_en": facts.value("renewal.notice_months_en")}))
+        if not foreign_capped:
+            advice.append(Explanation("expiry_notice", {"kind": kind}))
         return advice
     if window.status == STATUS_OPEN:
-        return [Explanation("renewal_open", {**params, "fee": int(facts.value("fee.renewal")),
-                                             "counter_only": kind == "certificate"})]
-    if kind == "card":
-        fee = int(facts.value("fee.foreign_expired_with_stay")) if foreign_capped else int(facts.value("fee.renewal"))
-        return [
-            Explanation("card_expired", {**params, "fee": fee}),
-            Explanation("insurance_grace", {"until": insurance_grace_end(window.expiry)}),
-        ]
-    return [
-        Explanation("certificate_expired", {**params, "fee": int(facts.value("fee.renewal"))}),
-        Explanation("insurance_grace", {"until": insurance_grace_end(window.expiry)}),
-    ]
+        return [Explanation("renewal_open", params)]
+    expired = "certificate_expired" if kind == "certificate" else \
+        "card_expired_with_stay" if foreign_capped else "card_expired"
+    return [Explanation(expired, params),
+            Explanation("insurance_grace", {"until": insurance_grace_end(window.expiry)})]
 
 
-# ---------------------------------------------------------------------------------------------
-# One-line rendering of explanations (callers may use their own templates instead)
-
-
-def _fmt(value: Any, lang: str) -> str:
-    if isinstance(value, _dt.date):
-        return wareki.format_date_ja(value) if lang == "ja" else wareki.format_date_en(value)
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-_TEMPLATES: Dict[str, Tuple[str, str]] = {
-    "card_rule": ("カードは発行日後{birthdays}回目の誕生日（{birthday_expiry}）までだよ（発行時{age_at_issue}歳）。",
-                  "The card is valid until the {birthdays}th birthday after issue ({birthday_expiry}); "
-                  "age at issue: {age_at_issue}."),
-    "rule_by_application_date": ("申請日（{application}）のルールでは{adult_age}歳以上が大人の扱いだよ。",
-                                 "Under the rule for your application date ({application}) the adult age is "
-                                 "{adult_age}."),
-    "rule_before_change": ("{change_date}より前の申請なので、{adult_age}歳以上が大人の扱いだったころのルールだよ。",
-                           "Applied before {change_date}: the adult age was {adult_age}."),
-    "rule_assumed_after_change": ("申請日は{change_date}以降とみなしたよ（{adult_age}歳以上が大人の扱い）。",
-                                  "Assuming you applied on or after {change_date} (adult age {adult_age})."),
-    "rule_ambiguous": ("{change_date}より前に申請したかどうかで有効期限が変わるよ。申請日を教えてね。",
-                       "The expiry depends on whether you applied before {change_date}. When did you apply?"),
-    "birthday_on_issue_not_counted": ("発行日当日の誕生日は数えないよ。",
-                                      "A birthday on the issue date itself does not count."),
-    "feb29_birthday": ("2月29日生まれの人は、うるう年でない年は2月28日を誕生日として数えるよ。",
-                       "Born on 29 February: in other years 28 February counts as the birthday."),
-    "residence_like_nationals": ("{status}の人は日本人と同じ有効期限だよ。",
-                                 "{status_en}: same validity as Japanese nationals."),
-    "residence_stay_end_needed": ("在留期間の満了日を教えてね。カードはその日か誕生日のルールの早いほうまでだよ。",
-                                  "Please tell me your period-of-stay end: the card ends then at the latest."),
-    "residence_capped_by_stay_end": ("在留期間の満了日（{stay_end}）がカードの有効期限になるよ。",
-                                     "Your card ends with your period of stay ({stay_end})."),
-    "residence_birthday_limit_first": ("誕生日のルール（{birthday_expiry}）のほうが在留期間の満了日より早いよ。",
-                                       "The birthday limit ({birthday_expiry}) comes before your stay ends."),
-    "validity_change_after_stay_renewal": (
-        "在留期間を更新したら、カードの有効期限が切れる前に窓口で有効期間変更をしてね（自動では延びないよ。最長{limit}まで）。",
-        "After renewing your stay, apply at the counter to change the card's validity before it expires "
-        "(it is not extended automatically; at most until {limit})."),
-    "special_period": ("審査中なら特例期間として一度だけ最長{months}か月（{latest}まで）延長できるよ。",
-                       "While immigration decides, the card can be extended once, by up to {months} months "
-                       "(until {latest} at the latest)."),
-    "no_expiry_notice_foreign": ("在留期間で期限が決まる人には有効期限のお知らせは届かないよ。",
-                                 "No expiry notice is mailed for cards limited by the period of stay."),
-    "residence_refuge_period": ("{status}の人は、その期間の終わり（{period_end}）までだよ。",
-                                "{status_en}: valid until the end of that period ({period_end})."),
-    "residence_transitional": ("{status}の人は、{event}から{days}日を経過する日（{period_end}）までだよ。",
-                               "{status_en}: valid until {days} days have passed after {event} ({period_end})."),
-    "certificate_rule": ("電子証明書は発行日後{birthdays}回目の誕生日（{birthday_expiry}）までだよ。",
-                         "Certificates are valid until the {birthdays}th birthday after issue ({birthday_expiry})."),
-    "certificate_capped_by_card": ("ただしカードの有効期限（{card_expiry}）を超えないよ。",
-                                   "They never outlive the card ({card_expiry})."),
-    "no_signing_under_min_age": ("{min_age}歳未満は署名用電子証明書は発行されないよ（{possible_from}から窓口で申請できるよ）。",
-                                 "No signing certificate under {min_age} (you can apply at the counter from "
-                                 "{possible_from})."),
-    "no_signing_adult_guardianship": ("成年被後見人の人には署名用電子証明書は原則発行されないよ。",
-                                      "As a rule no signing certificate is issued to an adult under guardianship."),
-    "legal_representative_sets_pin": ("{age}歳未満は法定代理人が暗証番号を設定するよ。",
-                                      "Under {age}, the legal representative sets the PIN."),
-    "renewal_not_yet_open": ("更新は{window_start}からできるよ（あと{days_until_open}日）。",
-                             "Renewal opens on {window_start} ({days_until_open} days from now)."),
-    "expiry_notice": ("有効期限の{notice}前ごろに、J-LISから有効期限通知書が届くよ（通知書がなくても更新できるよ）。",
-                      "J-LIS mails an expiry notice about {notice_en} before; you can renew without it."),
-    "renewal_depends_on_rule": ("申請日によって、更新の時期が変わるよ。まず申請日を確かめてね。",
-                                "When to renew depends on your application date; please check it first."),
-    "renewal_open": ("今、更新できるよ！期限の{expiry}まであと{days_left}日。手数料は無料だよ。",
-                     "You can renew now: {days_left} days left until {expiry}. Renewal is free."),
-    "card_expired": ("カードの有効期限（{expiry}）が過ぎているよ。窓口で新しいカードを申請してね。",
-                     "Your card expired on {expiry}. Please apply for a new card at the city office."),
-    "certificate_expired": ("電子証明書の有効期限（{expiry}）が過ぎているよ。窓口でいつでも無料で発行できるよ。",
-                            "Your certificates expired on {expiry}. The counter re-issues them any time, free."),
-    "insurance_grace": ("マイナ保険証は{until}まで使えるよ。",
-                        "Your card keeps working as health-insurance card until {until}."),
-}
-
-
-def describe(explanation: Explanation, lang: str = "ja") -> str:
-    """A plain one-line rendering of an explanation (``lang``: "ja" or "en"); "" for unknown codes."""
-    pair = _TEMPLATES.get(explanation.code)
-    if pair is None:
-        return ""
-    template = pair[0] if lang == "ja" else pair[1]
-    params = {k: _fmt(v, lang) for k, v in explanation.params.items()}
-    try:
-        return template.format(**params)
-    except (KeyError, IndexError):
-        return ""

@@ -13,26 +13,38 @@ over-masked one):
 * A *group* is a maximal run of digits. Groups are *chained* when only a short run
   (at most :data:`MAX_SEPARATOR_RUN` characters) of separators lies between them:
   whitespace (incl. full-width space and newlines), hyphens and dashes of any kind
-  (``-‐‑‒–—―ー−－ｰ﹣⁃``), dots (``.．・･``), underscores and invisible format characters
-  (zero-width space etc.). Slashes, commas, colons, brackets and letters break a chain,
-  so dates ``2019/03/10``, times and amounts ``1,000`` are never joined.
+  (``-‐‑‒–—―ー−－ｰ﹣⁃``), dots (``.．・･``), slashes (``/／``), commas (``,，、``), wave dashes
+  (``〜～~``), brackets (``()（）[]［］「」【】`` …), underscores and invisible format characters
+  (zero-width space etc.). Colons, letters, kanji and kana break a chain, so times
+  ``9:30〜20:00`` and amounts with a unit ``1,000円`` are never joined to their neighbours.
 * Every run of consecutive groups of one chain whose digits add up to exactly
   :data:`MY_NUMBER_LENGTH` is masked, from its first to its last digit, by :data:`MARKER`.
   Overlapping runs are merged into one marker, so no digit of a 12-digit number survives.
-* A group is never split: a contiguous run of 13+ digits (e.g. a 16-digit card number
-  typed without spaces) is *not* a My Number and stays, and so does a 12-digit run that is
-  glued to more digits. Numbers with fewer than 12 digits in their chain (phone numbers
-  such as ``0144-32-6492``, ``090-1234-5678``, dates such as ``20190310``) never change.
-* Dates written ``YYYY-M-D`` / ``YYYY.MM.DD`` (same hyphen/dot both times, plausible year,
-  month and day) are atomic: a window may hold a whole date but never cut one. So
-  ``2000-01-01 2020-05-01`` (16 digits) survives, while ``2019-03-10-1234`` and even
-  ``2000.1.1 2020.5.1`` (exactly 12 digits in one chain) are masked: any chain of exactly
-  12 digits is masked whatever it looks like.
+* A contiguous run of exactly :data:`MISTYPED_LENGTH` (13) digits is masked too: a My Number
+  with one key pressed twice is still personal data. **A phone number is never masked by this
+  rule**: Japanese numbers have at most 11 digits (mobile and IP phones ``090-1234-5678``,
+  ``050-…``; fixed lines and ``0120``/``0570`` numbers have 10), and an international number is
+  written with its ``+`` (E.164), which the rule skips (``+8613812345678`` stays).
+  The 12-digit rule above does catch ``+81 90-1234-5678`` (81 + 10 digits = 12): a phone
+  number the bot never needs, masked on purpose rather than risk a leak.
+* Otherwise a group is never split: a contiguous run of 14+ digits (e.g. a 16-digit card
+  number typed without spaces) is *not* a My Number and stays, and so does a 12-digit run
+  glued to two or more digits. Numbers with fewer than 12 digits in their chain (phone
+  numbers such as ``0144-32-6492``, ``090-1234-5678``, dates such as ``20190310``) never change.
+* Dates written ``YYYY-M-D`` / ``YYYY.MM.DD`` / ``YYYY/M/D`` (same hyphen/dot/slash both
+  times, plausible year, month and day) are atomic: a window may hold a whole date but never
+  cut one. So ``2000-01-01 2020-05-01`` (16 digits) survives, while ``2019-03-10-1234`` and
+  even ``2000.1.1 2020.5.1`` (exactly 12 digits in one chain) are masked: any chain of exactly
+  12 digits is masked whatever it looks like, including ``123,456,789,018`` and a bare list of
+  amounts ``1,000 2,000 3,000``.
 * The check digit is *not* required: a mistyped number is still personal data.
   :func:`is_valid_my_number` is provided for callers that want to know.
 
-Known limits: kanji numerals (一二三…) and numbers split by letters or slashes are not
-detected; a 4-4-4-4 grouped 16-digit number is masked (it contains 12-digit windows).
+Known limits: kanji numerals (一二三…) and numbers split by letters or colons are not
+detected; another number joined to a My Number by separators only (``0144-32-6492、12-3456…``)
+may be masked with it, because which digits belong to which number cannot be known; a
+4-4-4-4 grouped 16-digit number is masked (it contains 12-digit windows), so is a 13-digit
+法人番号 (a public corporate number).
 """
 from __future__ import annotations
 
@@ -41,14 +53,20 @@ from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
 
 MY_NUMBER_LENGTH = 12
+MISTYPED_LENGTH = MY_NUMBER_LENGTH + 1
 MARKER = "［マイナンバー削除］"
 MAX_SEPARATOR_RUN = 3
 
 HYPHENS = "-‐‑‒–—―ー−－ｰ﹣⁃"
 DOTS = ".．・･"
+SLASHES = "/／"
+COMMAS = ",，、､"
+WAVE_DASHES = "〜～~〰"
+BRACKETS = "()（）[]［］「」『』【】〔〕｢｣"
 OTHER_SEPARATORS = "_＿"
-_SEPARATOR_CHARS = frozenset(HYPHENS + DOTS + OTHER_SEPARATORS)
-_DATE_SEPARATORS = frozenset(HYPHENS + DOTS) - {"ー", "ｰ"}
+_SEPARATOR_CHARS = frozenset(HYPHENS + DOTS + SLASHES + COMMAS + WAVE_DASHES + BRACKETS + OTHER_SEPARATORS)
+_DATE_SEPARATORS = frozenset(HYPHENS + DOTS + SLASHES) - {"ー", "ｰ"}
+_INTERNATIONAL_PREFIX = frozenset("+＋")
 
 # Legal basis of the check digit: 行政手続における特定の個人を識別するための番号の利用等に関する
 # 法律施行令 第8条. Weights Q_n for n = 1..11, n counted from the digit next to the check digit.
@@ -215,10 +233,22 @@ def _disjoint_count(windows: Sequence[Tuple[int, int]]) -> int:
     return count
 
 
+def _is_mistyped_run(text: str, group: _Group) -> bool:
+    """A contiguous 13-digit run not written as an international phone number (``+…``)."""
+    start, end = group
+    return end - start == MISTYPED_LENGTH and not (
+        start > 0 and text[start - 1] in _INTERNATIONAL_PREFIX
+    )
+
+
 def find_my_numbers(text: str) -> List[Tuple[int, int, int]]:
     """Spans ``(start, end, count)`` of ``text`` to mask, in order, non-overlapping."""
-    spans: List[Tuple[int, int, int]] = []
-    for chain in _chains(text, _digit_groups(text)):
+    groups = _digit_groups(text)
+    # a 13-digit run can never be part of a 12-digit window, so the two never overlap
+    spans: List[Tuple[int, int, int]] = [
+        (start, end, 1) for start, end in groups if _is_mistyped_run(text, (start, end))
+    ]
+    for chain in _chains(text, groups):
         if sum(g[1] - g[0] for g in chain) < MY_NUMBER_LENGTH:
             continue
         units = _units(text, chain)
@@ -234,11 +264,12 @@ def find_my_numbers(text: str) -> List[Tuple[int, int, int]]:
             first_group = chain[units[region[0][0]][0]]
             last_group = chain[units[max(w[1] for w in region)][1]]
             spans.append((first_group[0], last_group[1], _disjoint_count(region)))
-    return spans
+    return sorted(spans)
 
 
 def mask_my_numbers(text: str) -> MaskResult:
-    """Replace every 12-digit number (any formatting, any check digit) by :data:`MARKER`."""
+    """Replace every 12-digit number (any formatting, any check digit) and every contiguous
+    13-digit run by :data:`MARKER`."""
     if not text:
         return MaskResult(text, 0)
     spans = find_my_numbers(text)

@@ -27,8 +27,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-
 _CANONICAL = [
     (re.compile(r"まいなんばー|マイナンバ(?!ー)|まいなんば|ﾏｲﾅﾝﾊﾞｰ"), "マイナンバー"),
     (re.compile(r"かーど"), "カード"),
-    (re.compile(r"マイナカード|まいなかーど|マイナンバーカード|個人番号カード"), "マイナンバーカード"),
+    (re.compile(r"マイナカード|まいなかーど|まいなカード|マイナンバーカード|個人番号カード"), "マイナンバーカード"),
     (re.compile(r"まいな(?=ほけんしょう|保険証)"), "マイナ"),
+    (re.compile(r"まいなぽーたる"), "マイナポータル"),
+    (re.compile(r"まいなぽいんと"), "マイナポイント"),
+    # 「マイナ落とした」: マイナ alone is the card (not マイナンバー, マイナポータル/ポイント,
+    # マイナ保険証, マイナちゃん, マイナス, マイナー)
+    (re.compile(r"マイナ(?![ンポ保ちカスー])"), "マイナンバーカード"),
     (re.compile(r"ほけんしょう"), "保険証"),
     (re.compile(r"無くし|失くし"), "なくし"),  # not 亡くし: a death is not a lost card
     (re.compile(r"無くな|失くな"), "なくな"),
@@ -47,6 +52,13 @@ _CANONICAL = [
     (re.compile(r"でんししょうめいしょ"), "電子証明書"),
     (re.compile(r"じゅうみんひょう"), "住民票"),
     (re.compile(r"ひっこし|引越し|引越"), "引っ越し"),
+    (re.compile(r"いんかん(?:とうろく)?しょうめい(?:しょ)?"), "印鑑証明"),
+    (re.compile(r"こせきとうほん|こせきしょうほん"), "戸籍謄本"),
+    (re.compile(r"かぜいしょうめい(?:しょ)?"), "課税証明書"),
+    (re.compile(r"再[効校行降]付"), "再発行"),
+    # 「見つからないまま」 is a card still lost, not a found one
+    (re.compile(r"(?:見|み)つから(?:ない|なく|ず|ん)|(?:見|み)つかって(?:い)?ない"
+                r"|見当たらない|みあたらない"), "なくした"),
 ]
 
 
@@ -60,8 +72,26 @@ _NEGATED_JA = re.compile(
 _NEGATED_EN = re.compile(r"\bnot\s+(?:a\s+|an\s+|the\s+|my\s+)?[a-z][a-z\s'-]{0,30}?\s+but\s+(?!\d)")
 
 
+# A reply that starts with the contrast: 「じゃなくて戸籍謄本」 (after 「住民票は？」).
+_LEADING_CONTRAST = re.compile(r"^\s*(?:いや|いえ)?[、,]?\s*(?:では|じゃ)なく(?:て)?[、,]?\s*(?!な)")
+# A message typed in half-width katakana only (an old phone: ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ ﾌﾝｼﾂ ﾄﾞｳｽﾙ) is read
+# as hiragana, which the canonical spellings and the training data cover; loanwords come back
+# through the table (まいなんばー → マイナンバー, かーど → カード, こんびに → コンビニ).
+# Full-width katakana alone is usually a loanword (マイナポータル) and stays.
+_HALF_WIDTH_KANA = re.compile("[\uff66-\uff9d]")
+_HIRAGANA_OR_KANJI = re.compile("[\u3041-\u3096\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def katakana_only_to_hiragana(raw: str, text: str) -> str:
+    """``text`` (NFKC of ``raw``) in hiragana when ``raw`` was half-width katakana only."""
+    if not _HALF_WIDTH_KANA.search(raw) or _HIRAGANA_OR_KANJI.search(raw):
+        return text
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in text)
+
+
 def drop_negated(text: str) -> str:
     """``text`` without the phrases it explicitly negates (「AではなくB」 → B)."""
+    text = _LEADING_CONTRAST.sub("", text)
     text = _NEGATED_JA.sub("", text)
     return _NEGATED_EN.sub("", text)
 
@@ -70,11 +100,12 @@ def normalize(text: str) -> str:
     """Canonical form of ``text`` for the NLU model (idempotent, never raises)."""
     if not text:
         return ""
+    raw = text
     text = unicodedata.normalize("NFKC", text.replace(MARKER, " ")).replace(_MARKER_NFKC, " ")
     text = _CONTROL.sub(" ", text)
     text = _WAVE.sub("~", text)
     text = _DASH_AFTER_KANA.sub("ー", text)
-    text = text.lower()
+    text = katakana_only_to_hiragana(raw, text.lower())
     for pattern, replacement in _CANONICAL:
         text = pattern.sub(replacement, text)
     text = drop_negated(text)

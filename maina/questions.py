@@ -28,7 +28,9 @@ _EN_QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 # Dates and ages: the calculator reads them together, so such a message stays whole.
-_DATE = re.compile(r"\d{1,4}\s*[年/.\-]\s*\d{1,2}|[元一二三四五六七八九十\d]+\s*年\s*[一二三四五六七八九十\d]+\s*月|\d+\s*歳")
+_DATE = re.compile(r"\d{1,4}\s*[年/.\-]\s*\d{1,2}"
+                   r"|[元一二三四五六七八九十\d]+\s*年\s*[一二三四五六七八九十\d]+\s*月"
+                   r"|\d+\s*歳")
 _CONTENT = re.compile(r"[^\s。、,.！？!?「」『』()（）]")
 MIN_QUESTION_CHARS = 3
 

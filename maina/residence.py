@@ -11,7 +11,13 @@ Categories (guidebook p.4 "外国人住民の場合の有効期限"; rules "Card
 ``transitional_birth``       出生による経過滞在者: until the day 60 days after birth have passed
 ``transitional_nationality`` 国籍喪失による経過滞在者: likewise from the loss of nationality
 ``not_eligible``             短期滞在, 外交, 公用: not registered residents, no card
+``foreign_unspecified``      「外国人です」 with no status yet: the card may end with a period of
+                             stay, so the calculator asks for it (or for 永住者 etc.)
 ===========================  =================================================================
+
+A status counts only when the resident states it as theirs (:func:`stated_status`): 「留学生です」,
+「在留資格は留学」, "I'm a student", a bare answer 「永住者」 — not 「留学生の友達が」, "I'm not a
+student any more", 「永住者の配偶者ではなく永住者です」 (→ 永住者) or "I was born in Japan".
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ PROVISIONAL_STAY = "provisional_stay"
 TRANSITIONAL_BIRTH = "transitional_birth"
 TRANSITIONAL_NATIONALITY = "transitional_nationality"
 NOT_ELIGIBLE = "not_eligible"
+FOREIGN_UNSPECIFIED = "foreign_unspecified"
 
 CATEGORIES = (
     NATIONAL_LIKE,
@@ -36,9 +43,12 @@ CATEGORIES = (
     TRANSITIONAL_BIRTH,
     TRANSITIONAL_NATIONALITY,
     NOT_ELIGIBLE,
+    FOREIGN_UNSPECIFIED,
 )
 # categories whose card ends with a period given by the user (stay_end)
 PERIOD_BOUND = frozenset({MID_LONG_TERM, TEMPORARY_REFUGE, PROVISIONAL_STAY})
+# the status a stated period of stay implies when no status was said
+MID_LONG_TERM_KEY = "中長期在留者"
 TRANSITIONAL = frozenset({TRANSITIONAL_BIRTH, TRANSITIONAL_NATIONALITY})
 
 
@@ -52,7 +62,8 @@ class ResidenceStatus:
 # canonical name, English name, category, extra aliases (Japanese or English)
 _TABLE: Tuple[Tuple[str, str, str, Tuple[str, ...]], ...] = (
     ("日本人", "Japanese national", NATIONAL_LIKE, ("日本国籍", "japanese", "japanese national", "japanese citizen")),
-    ("永住者", "Permanent Resident", NATIONAL_LIKE, ("永住", "permanent resident", "permanent residency", "pr")),
+    ("永住者", "Permanent Resident", NATIONAL_LIKE,
+     ("永住", "永住権", "permanent resident", "permanent residency", "permanent residence", "pr")),
     ("特別永住者", "Special Permanent Resident", NATIONAL_LIKE, ("特別永住", "special permanent resident")),
     ("高度専門職2号", "Highly Skilled Professional (ii)", NATIONAL_LIKE,
      ("高度専門職第2号", "高度専門職二号", "高度人材2号", "highly skilled professional ii",
@@ -94,16 +105,25 @@ _TABLE: Tuple[Tuple[str, str, str, Tuple[str, ...]], ...] = (
     ("研修", "Trainee", MID_LONG_TERM, ("trainee",)),
     ("特定活動", "Designated Activities", MID_LONG_TERM, ("designated activities", "working holiday")),
     ("一時庇護", "Landing Permission for Temporary Refuge", TEMPORARY_REFUGE,
-     ("一時庇護許可者", "一時庇護のための上陸許可", "temporary refuge", "landing permission for temporary refuge")),
-    ("仮滞在", "Provisional Stay", PROVISIONAL_STAY, ("仮滞在許可者", "provisional stay", "provisional stay permission")),
+     ("一時庇護許可者", "一時庇護のための上陸許可", "temporary refuge",
+      "landing permission for temporary refuge")),
+    ("仮滞在", "Provisional Stay", PROVISIONAL_STAY,
+     ("仮滞在許可者", "provisional stay", "provisional stay permission")),
     ("出生による経過滞在者", "Transitional stay after birth in Japan", TRANSITIONAL_BIRTH,
-     ("出生による経過滞在", "transitional stay after birth", "born in japan")),
+     ("出生による経過滞在", "transitional stay after birth")),
     ("国籍喪失による経過滞在者", "Transitional stay after loss of Japanese nationality", TRANSITIONAL_NATIONALITY,
      ("国籍喪失による経過滞在", "日本国籍喪失", "国籍喪失", "loss of japanese nationality",
       "transitional stay after loss of nationality", "lost japanese nationality")),
-    ("短期滞在", "Temporary Visitor", NOT_ELIGIBLE, ("temporary visitor", "tourist", "tourist visa", "short term stay")),
+    ("短期滞在", "Temporary Visitor", NOT_ELIGIBLE,
+     ("temporary visitor", "tourist", "tourist visa", "short term stay")),
     ("外交", "Diplomat", NOT_ELIGIBLE, ("diplomat", "diplomatic")),
     ("公用", "Official", NOT_ELIGIBLE, ("official",)),
+    # not statuses themselves: what residents say when they do not name one
+    (MID_LONG_TERM_KEY, "Mid- to long-term resident", MID_LONG_TERM,
+     ("中長期", "mid to long term resident", "mid-long term resident", "medium to long term resident",
+      "mid long term resident")),
+    ("外国人住民", "Foreign resident", FOREIGN_UNSPECIFIED,
+     ("外国人", "外国籍", "foreigner", "foreign resident", "foreign national", "not japanese")),
 )
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
@@ -128,15 +148,15 @@ def _build_index() -> Dict[str, ResidenceStatus]:
 
 
 _INDEX = _build_index()
-_BY_LENGTH = sorted(_INDEX.items(), key=lambda kv: len(kv[0]), reverse=True)
-# aliases too short or too generic to be searched for inside a longer phrase
+# names too short or too generic to count inside a sentence without a clear statement
+# (「介護の仕事」 is a job, 「医療費」 a cost): see _JA_WEAK_STATED_AFTER
 _NO_SUBSTRING = frozenset(_key(a) for a in ("pr", "hsp1", "hsp2", "ssw", "技能", "教育", "医療", "研究", "報道",
                                             "宗教", "芸術", "介護", "研修", "興行", "official", "japanese",
                                             "永住", "日本人"))
 
 
 def normalise_status(text: Optional[str]) -> Optional[ResidenceStatus]:
-    """Map a status name in Japanese or English (or a short phrase containing one) to its entry.
+    """Map a status name in Japanese or English (or a message stating one) to its entry.
 
     ``"永住者"``, ``"Permanent Resident"``, ``"在留資格は留学です"``, ``"Highly Skilled Professional (ii)"``,
     ``"高度専門職第2号"`` all resolve. Returns None when unknown or ambiguous (``"高度専門職"``
@@ -144,20 +164,94 @@ def normalise_status(text: Optional[str]) -> Optional[ResidenceStatus]:
     """
     if not text or not isinstance(text, str):
         return None
-    key = _key(text)
-    if not key:
+    return _INDEX.get(_key(text)) or stated_status(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Is a status stated in a message, as the resident's own?
+
+_SEP = r"[\s・･/\-()（）.,、]*"
+
+
+def _alias_pattern(alias: str) -> str:
+    norm = unicodedata.normalize("NFKC", alias).lower().replace("ⅱ", "ii").replace("ⅰ", "i")
+    tokens = [re.escape(t) for t in re.split(r"[\s・･/\-()（）.,、]+", norm) if t]
+    body = _SEP.join(tokens)
+    return rf"\b{body}\b" if norm.isascii() else body
+
+
+def _alias_regex() -> "re.Pattern[str]":
+    aliases = {}
+    for name, name_en, _category, extra in _TABLE:
+        for alias in (name, name_en) + extra:
+            aliases.setdefault(alias, _INDEX[_key(alias)])
+    ordered = sorted(aliases, key=len, reverse=True)
+    _ALIAS_STATUS.update({i: aliases[a] for i, a in enumerate(ordered)})
+    _ALIAS_WEAK.update(i for i, a in enumerate(ordered) if _key(a) in _NO_SUBSTRING)
+    return re.compile("|".join(f"(?P<a{i}>{_alias_pattern(a)})" for i, a in enumerate(ordered)))
+
+
+_ALIAS_STATUS: Dict[int, ResidenceStatus] = {}
+_ALIAS_WEAK: set = set()  # short or generic names (技能, 医療, PR): only with a clear statement
+_ALIASES = _alias_regex()
+
+# after the name: a statement (です, ビザ, の在留資格, として, に変わった) or a negation/past
+_JA_STATED_AFTER = re.compile(
+    r"^\s*(?:者|生)?\s*(?:です|だよ|だ(?=$|[。、!！,]|けど|から)|になります|になりました|になった|に変わ|に変更|"
+    r"の(?:在留)?資格|の中長期|ビザ|で(?:す|、|,|。|住|働|滞在|在留|来日|日本|$)|として|を持って|があり|を(?:取|もら)|持ち|の人です|"
+    r"(?=$|[。!！]))"
+)
+_JA_WEAK_STATED_AFTER = re.compile(r"^\s*(?:です|だよ|ビザ|の(?:在留)?資格)")
+_JA_NEGATED_AFTER = re.compile(
+    r"^\s*(?:者|生)?\s*(?:じゃな|ではな|でな|じゃありま|ではありま|以外|でもな|をやめ|から|だった|でした|ではなくなっ|じゃなくなっ)"
+)
+_JA_STATED_BEFORE = re.compile(r"(?:在留資格|ビザ|資格|ステータス)\s*(?:は|が|:|：)\s*$")
+_JA_NEGATED_BEFORE = re.compile(r"(?:元|前は|以前は|昔は)\s*$")
+_EN_STATED_BEFORE = re.compile(
+    r"(?:\bi'?m|\bi am|\bwe are|\bwe're|\bmy (?:status|visa|residence status|status of residence) is|"
+    r"\bstatus(?: of residence)?:?|\bvisa:?|\bon|\bas|\bbut|\bi have|\bi hold|\bi got)\s+(?:a |an |the )?$"
+)
+_EN_NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|n't|\bno longer|\bnever|\bno more|\bex-|\bformer|\bformerly|\bused to be|\bwas|\bwere)"
+    r"\s*(?:a |an |the )?$"
+)
+_EN_STATED_AFTER = re.compile(r"^\s*(?:visa|status)\b")
+_EN_NEGATED_AFTER = re.compile(r"^\s*(?:any ?more|no more|before|previously)\b")
+_FILLER = re.compile(
+    r"^[\s、。,.!！]*(?:はい|いいえ|いや|yes|no|えっと|えーと|うーん|私は|わたしは|僕は"
+    r"|i'?m|i am|it'?s|a|an)?[\s、。,.!！]*$")
+_PUNCT_AFTER = re.compile(r"^[\s、。,.!！)）」』]*$")
+_CLAUSE_AFTER = re.compile(r"^\s*[、,。.]")
+_QUESTION = re.compile(r"[?？]|\b(?:do|does|can|should|is|are)\b|ですか|ますか")
+
+
+def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
+    """The status ``text`` states as the resident's own, or None (see the module docstring).
+
+    With several, the last stated one wins: 「永住者の配偶者ではなく永住者です」 → 永住者,
+    「留学から技人国に変わりました」 → 技術・人文知識・国際業務.
+    """
+    if not text or not isinstance(text, str):
         return None
-    if key in _INDEX:
-        return _INDEX[key]
-    for alias, status in _BY_LENGTH:
-        if alias in _NO_SUBSTRING or len(alias) < 2:
+    norm = unicodedata.normalize("NFKC", text).lower().replace("ⅱ", "ii").replace("ⅰ", "i")
+    stated: Optional[ResidenceStatus] = None
+    for m in _ALIASES.finditer(norm):
+        index = int(m.lastgroup[1:])
+        before, after = norm[max(0, m.start() - 40):m.start()], norm[m.end():m.end() + 40]
+        ascii_name = m.group(0).isascii()
+        if (_EN_NEGATED_BEFORE if ascii_name else _JA_NEGATED_BEFORE).search(before) or \
+                (_EN_NEGATED_AFTER if ascii_name else _JA_NEGATED_AFTER).match(after):
             continue
-        if alias in key:
-            return status
-    return None
-
-
-def category_of(text: Optional[str]) -> Optional[str]:
-    """The category of a status name, or None when unknown."""
-    status = normalise_status(text)
-    return None if status is None else status.category
+        opening = bool(_FILLER.match(norm[:m.start()]))
+        # 「永住者」 as the whole answer, or a message that opens with it: "Student visa, my stay ends…"
+        bare = opening and (bool(_PUNCT_AFTER.match(re.sub(r"^\s*(?:です|だよ|now|please)", "", norm[m.end():])))
+                            or (bool(_CLAUSE_AFTER.match(after)) and not _QUESTION.search(norm)))
+        if ascii_name:
+            said = bool(_EN_STATED_BEFORE.search(before) or _EN_STATED_AFTER.match(after))
+        elif index in _ALIAS_WEAK:
+            said = bool(_JA_WEAK_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before))
+        else:
+            said = bool(_JA_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before))
+        if said or bare:
+            stated = _ALIAS_STATUS[index]
+    return stated

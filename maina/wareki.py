@@ -15,6 +15,8 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from maina.partial import PartialDate
+
 
 @dataclass(frozen=True)
 class Era:
@@ -92,3 +94,31 @@ def format_date_ja(day: _dt.date) -> str:
 def format_date_en(day: _dt.date) -> str:
     """``date(2029, 1, 15)`` → ``"15 January 2029"``."""
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def format_partial_ja(date: PartialDate) -> str:
+    """What is known of a date: 「2019年（令和元年）5月」, 「1990年（平成2年）」, 「9月3日」."""
+    if date.complete:
+        return format_date_ja(date.date)
+    if date.year is None:
+        return f"{date.month}月{date.day}日" if date.day else f"{date.month}月"
+    first, last = date.first_day(), date.last_day()
+    eras = []
+    for day in (first, last):
+        try:
+            era, year = to_wareki(day)
+        except ValueError:
+            continue
+        if era_year_ja(era, year) not in eras:
+            eras.append(era_year_ja(era, year))
+    era_part = f"（{'・'.join(eras)}）" if eras else ""
+    return f"{date.year}年{era_part}" + (f"{date.month}月" if date.month else "")
+
+
+def format_partial_en(date: PartialDate) -> str:
+    """What is known of a date: "May 2019", "1990", "3 September"."""
+    if date.complete:
+        return format_date_en(date.date)
+    if date.year is None:
+        return f"{date.day} {MONTHS_EN[date.month - 1]}" if date.day else MONTHS_EN[date.month - 1]
+    return f"{MONTHS_EN[date.month - 1]} {date.year}" if date.month else str(date.year)

@@ -137,11 +137,11 @@ class FeedbackOutputMixin:
             await emit(*args)
 
 
-class FeedbackCollectingOutputChannel(FeedbackOutputMixin, CollectingOutputChannel):
+class FeedbackCollectingOutputChannel(common.SaysOnceMixin, FeedbackOutputMixin, CollectingOutputChannel):
     """The REST channel's collector with the offer on the answer's message."""
 
 
-class FeedbackQueueOutputChannel(FeedbackOutputMixin, QueueOutputChannel):
+class FeedbackQueueOutputChannel(common.SaysOnceMixin, FeedbackOutputMixin, QueueOutputChannel):
     """The streamed REST channel's queue with the offer on the answer's message."""
 
 

@@ -26,8 +26,8 @@ process's time, blocking the event loop each time:
   know which events are new; for a tracker it saved itself this store knows the number. The
   new rows are written with one ``executemany`` instead of the ORM's unit of work (~5 %).
 
-Importing this module also applies :mod:`maina_rasa.speedups` (the action-server answer's
-JSON schema checked once instead of on every call).
+The other per-turn savings (changes to Rasa's own code) are in :mod:`maina_rasa.patches`,
+installed at start-up whichever tracker store is configured.
 """
 from __future__ import annotations
 
@@ -43,13 +43,7 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from maina_rasa import speedups
-
 logger = logging.getLogger(__name__)
-
-# Loading this store (endpoints.yml) is what every `rasa run` of the project does: install the
-# other per-turn savings here too (maina_rasa/speedups.py; same answers).
-speedups.apply()
 
 DEFAULT_CACHE_SIZE = 1000
 

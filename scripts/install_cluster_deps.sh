@@ -4,7 +4,7 @@
 #   postgresql    shared tracker store (SQLTrackerStore)
 #   redis-server  shared lock store (RedisLockStore)
 #   nginx         round-robin reverse proxy in front of the two Rasa servers
-# Nothing is started or configured system-wide: scripts/cluster.py runs private instances
+# Nothing is started or configured system-wide: maina_ops/cluster.py runs private instances
 # on loopback with their data under run/cluster/.
 set -euo pipefail
 need=()

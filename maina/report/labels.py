@@ -37,38 +37,19 @@ def label(table: Dict[str, Dict[str, str]], key: str, lang: str = "ja") -> str:
 # The topics answers are filed under: those of maina/conversation.yml, and the catalog group
 # "card" for card answers no conversation topic lists. A topic missing here is shown by its
 # key (add it here when conversation.yml gets a new one).
-TOPICS: Dict[str, Dict[str, str]] = {
-    "lost": {"ja": "なくした・盗まれた", "en": "Lost or stolen"},
-    "hotline": {"ja": "停止の電話番号", "en": "Hotline numbers"},
-    "reissue": {"ja": "再発行", "en": "Re-issue"},
-    "damaged": {"ja": "壊れた・燃えた", "en": "Damaged card"},
-    "express": {"ja": "特急発行", "en": "Express issue"},
-    "notification_card": {"ja": "通知カード", "en": "Notification card"},
-    "apply": {"ja": "申請・受け取り", "en": "Applying and pickup"},
-    "children": {"ja": "子どものカード", "en": "Children's cards"},
-    "moving": {"ja": "引っ越し・名前の変更", "en": "Moving, name change"},
-    "abroad": {"ja": "海外への引っ越し", "en": "Moving abroad"},
-    "city": {"ja": "市役所の窓口・時間", "en": "City office"},
-    "validity": {"ja": "有効期限", "en": "Validity"},
-    "renewal": {"ja": "更新", "en": "Renewal"},
-    "certificate": {"ja": "電子証明書", "en": "Certificates"},
-    "devices": {"ja": "スマホ・e-Tax・マイナポータル", "en": "Phones, e-Tax, Mynaportal"},
-    "pin": {"ja": "暗証番号", "en": "PINs"},
-    "insurance": {"ja": "マイナ保険証", "en": "Health insurance"},
-    "konbini": {"ja": "コンビニ交付", "en": "Certificates at stores"},
-    "koseki": {"ja": "本籍地の戸籍証明書", "en": "Family register"},
-    "deceased": {"ja": "亡くなった家族のカード", "en": "Deceased family member"},
-    "card_return": {"ja": "カードの返納", "en": "Returning the card"},
-    "proxy": {"ja": "代理人の手続き", "en": "Proxies"},
-    "card": {"ja": "カードの基本・安全", "en": "Card basics and safety"},
-}
+# Answers no conversation topic lists are filed under the catalog group "card".
+CARD_GROUP = {"ja": "カードの基本・安全", "en": "Card basics and safety"}
 
 
 def topic_label(topic: str, lang: str = "ja") -> str:
-    """A topic's name for people."""
-    if topic in TOPICS:
-        return label(TOPICS, topic, lang)
-    from maina import topics
+    """A topic's name for people: its label in maina/conversation.yml."""
+    from maina import conversation, topics
+
+    known = conversation.tables().topics.get(topic)
+    if known is not None and known.label:
+        return known.label.get(lang) or known.label["ja"]
+    if topic == "card":
+        return CARD_GROUP.get(lang, CARD_GROUP["ja"])
 
     entry = topics.catalog().get(topic)
     return (entry.get(lang) or topic) if entry else (topic or "（なし）")

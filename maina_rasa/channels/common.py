@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
-from maina import facts
+from maina import facts, locales
+from maina.language import text_language
 from maina.mynumber import MARKER, MY_NUMBER_LENGTH, mask_my_numbers
 from maina.questions import split_questions
 from maina.textguard import GuardResult, sanitize_user_text
@@ -82,22 +83,25 @@ CHANNEL_TEXTS: Dict[str, Dict[str, str]] = {
         "ja": "ごめんね、いまうまくお返事できないみたい。少し待ってからもう一度送ってね。",
         "en": "Sorry, I can't answer right now. Please try again in a moment.",
     },
+    # LINE only (maina_rasa/channels/line/): a sticker, image, … in a 1:1 chat
+    "line_non_text_hint": {
+        "ja": "ごめんね、スタンプや画像はまだ読めないの。知りたいことを文字で送ってね！",
+        "en": "Sorry, I can't read stickers or pictures yet. Please type your question!",
+    },
+    # LINE only: a turn that still needs more than LINE's five bubbles is cut with this
+    "line_overflow_note": {
+        "ja": "（長くなったので、ここまでにするね。続きは聞き直してね）",
+        "en": "(That's all that fits here. Ask again for the rest.)",
+    },
+    # LINE only: the bubble that carries quick-reply buttons when the answer has no text
+    "line_buttons_only": {
+        "ja": "下のボタンからえらんでね。",
+        "en": "Please choose from the buttons below.",
+    },
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
-_JAPANESE = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u3005\u3006]"
-)
-_LATIN = re.compile("[A-Za-z]")
 _INPUT_CHANNEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
-
-
-def _format_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
 
 
 def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
@@ -107,49 +111,30 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     unknown fact.
     """
     variants = CHANNEL_TEXTS[key]
-    template = variants.get(language) or variants[DEFAULT_LANGUAGE]
+    locale = locales.get(language)
+    template = (locale.texts.get(key) if locale else None) or variants.get(language) \
+        or variants["en" if locale else DEFAULT_LANGUAGE]
+    if locale and key not in locale.texts:
+        language = "en"
     values.setdefault("my_number_digits", MY_NUMBER_LENGTH)
 
     def fill(match: "re.Match[str]") -> str:
         name = match.group(1)
         if name in values:
-            return _format_value(values[name])
+            return facts.display(values[name], language)
         if "." in name:
-            return _format_value(facts.value(name))
+            facts.value(name)  # an unknown fact raises FactsError
+            return facts.template_variables(language)[name]
         raise KeyError(f"channel text {key!r}: no value for {{{name}}}")
 
     return _PLACEHOLDER.sub(fill, template)
 
 
-def normalize_language(value: Any) -> Optional[str]:
-    """``"en"``, ``"en-US"``, ``"English"`` → "en"; ``"ja"``, ``"ja_JP"`` → "ja"; else None."""
-    if not isinstance(value, str):
-        return None
-    lowered = value.strip().lower().replace("_", "-")
-    if lowered in ("en", "english") or lowered.startswith("en-"):
-        return "en"
-    if lowered in ("ja", "jp", "japanese", "日本語") or lowered.startswith("ja-"):
-        return "ja"
-    return None
-
-
 def pick_language(text: str, metadata: Optional[Mapping[str, Any]] = None) -> str:
-    """"ja" or "en" for the channel texts.
-
-    ``metadata["language"]`` wins when it names ja/en. Otherwise English when the text has
-    Latin letters and no Japanese characters (the mask marker does not count), else Japanese.
-    A button payload such as ``/ask_my_expiry`` says nothing about the language: Japanese.
-    """
-    if isinstance(metadata, Mapping):
-        chosen = normalize_language(metadata.get("language"))
-        if chosen:
-            return chosen
-    if (text or "").lstrip().startswith("/"):
-        return DEFAULT_LANGUAGE
-    plain = (text or "").replace(MARKER, " ")
-    if _LATIN.search(plain) and not _JAPANESE.search(plain):
-        return "en"
-    return DEFAULT_LANGUAGE
+    """The language of the channel's own texts: :func:`maina.language.text_language` (the
+    same rule as the NLU's language detector; ``metadata["language"]`` wins when spoken)."""
+    hint = metadata.get("language") if isinstance(metadata, Mapping) else None
+    return text_language(text or "", hint)
 
 
 def is_valid_sender_id(value: Any) -> bool:
@@ -227,6 +212,29 @@ class PreparedMessage:
         if self.call_rasa and bot_messages_sent == 0:
             return (apology_text(self.language),)
         return ()
+
+
+class SaysOnceMixin:
+    """An output channel (one per incoming message) that sends each bot text once: when a
+    message with two questions gets the same answer for both, the resident reads it once."""
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        said = self.__dict__.setdefault("_maina_said", set())
+        text = message.get("text")
+        if text and text in said:
+            return
+        if text:
+            said.add(text)
+        await super().send_response(recipient_id, message)  # type: ignore[misc]
+
+
+def part_metadata(metadata: Optional[Dict[str, Any]], index: int, count: int
+                  ) -> Optional[Dict[str, Any]]:
+    """The metadata of part ``index`` (1-based) of a message split into ``count`` questions:
+    later parts say so (``part``), so an opening line is said once per message."""
+    if count < 2 or index < 2:
+        return metadata
+    return {**(metadata or {}), "part": index}
 
 
 def apology_text(language: str = DEFAULT_LANGUAGE) -> str:

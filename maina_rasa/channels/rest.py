@@ -45,11 +45,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from maina_rasa import startup
 from maina_rasa.channels.common import (
     MAX_SENDER_ID_LENGTH,
     PreparedMessage,
     is_valid_input_channel_name,
     is_valid_sender_id,
+    part_metadata,
     prepare_user_message,
 )
 from maina_rasa.feedback import FeedbackCollectingOutputChannel, FeedbackQueueOutputChannel
@@ -94,6 +96,7 @@ class _ValidRequest:
         self.input_channel = input_channel
 
 
+@startup.checked_at_start_up
 class GuardedRestInput(RestInput):
     """``rest`` channel that validates requests and masks My Numbers before Rasa."""
 
@@ -186,14 +189,14 @@ class GuardedRestInput(RestInput):
         return CollectingOutputChannel._message(recipient_id, text=text)
 
     def _user_message(
-        self, text: str, prepared: PreparedMessage, valid: _ValidRequest, output: Any
+        self, text: str, metadata: Optional[Dict[str, Any]], valid: _ValidRequest, output: Any
     ) -> UserMessage:
         return UserMessage(
             text,
             output,
             valid.sender_id,
             input_channel=valid.input_channel or self.name(),
-            metadata=prepared.metadata,
+            metadata=metadata,
         )
 
     async def _run_turn(
@@ -206,10 +209,17 @@ class GuardedRestInput(RestInput):
         """Hand the masked message to Rasa, one turn per question in it; failures are logged
         (without text), not raised."""
         try:
-            for part in prepared.parts:
-                await on_new_message(self._user_message(part, prepared, valid, output))
+            parts = prepared.parts
+            for index, part in enumerate(parts, 1):
+                await on_new_message(
+                    self._user_message(part, part_metadata(prepared.metadata, index, len(parts)),
+                                       valid, output)
+                )
         except asyncio.CancelledError:
+            # Sanic cancels the handler (request timeout, client gone, shutdown): log it and
+            # let the cancellation go on — swallowing it would keep a cancelled task running.
             logger.error("rest.message.received.timeout sender_len=%d", len(valid.sender_id))
+            raise
         except Exception:  # noqa: BLE001 - the user gets the apology instead of a 500
             logger.exception("rest.message.received.failure")
 

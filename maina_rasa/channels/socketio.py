@@ -30,15 +30,20 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
-from maina_rasa import feedback
-from maina_rasa.channels.common import is_valid_sender_id, prepare_user_message
+from maina_rasa import feedback, startup
+from maina_rasa.channels.common import (
+    SaysOnceMixin,
+    is_valid_sender_id,
+    part_metadata,
+    prepare_user_message,
+)
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
-class CountingSocketIOOutput(feedback.FeedbackOutputMixin, SocketIOOutput):
+class CountingSocketIOOutput(SaysOnceMixin, feedback.FeedbackOutputMixin, SocketIOOutput):
     """``SocketIOOutput`` that counts what it emitted (to detect a silent turn); an answer's
     「役に立った？」 offer goes with it (``"feedback": {"ref": …}``)."""
 
@@ -59,6 +64,7 @@ class CountingSocketIOOutput(feedback.FeedbackOutputMixin, SocketIOOutput):
         await super().send_custom_json(recipient_id, json_message, **kwargs)
 
 
+@startup.checked_at_start_up
 class GuardedSocketIOInput(SocketIOInput):
     """``socketio`` channel that masks My Numbers before Rasa sees the message."""
 
@@ -116,14 +122,15 @@ class GuardedSocketIOInput(SocketIOInput):
 
         before = output.sent
         try:
-            for part in prepared.parts:  # two questions in one message: one turn each
+            parts = prepared.parts  # two questions in one message: one turn each
+            for index, part in enumerate(parts, 1):
                 await on_new_message(
                     UserMessage(
                         part,
                         output,
                         sender_id,
                         input_channel=self.name(),
-                        metadata=prepared.metadata,
+                        metadata=part_metadata(prepared.metadata, index, len(parts)),
                     )
                 )
         except Exception:  # noqa: BLE001 - the user gets the apology instead

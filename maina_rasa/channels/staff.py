@@ -17,8 +17,8 @@ otherwise none of these routes is registered and ``/admin/…`` is a plain 404.
 
 A request needs ``Authorization: Bearer <token>`` or the cookie the login form sets
 (an HMAC of the token, never the token; HttpOnly, SameSite=Strict, path /admin). Anything
-else gets 401 with the login form (a browser without any credentials is sent to the form). The pages load nothing and run no script; their CSP
-allows only the inline style (by hash) and ``data:`` images.
+else gets 401 with the login form (a browser without any credentials is sent to the
+form). The pages load nothing and run no script; their CSP allows only the inline style (by hash) and ``data:`` images.
 """
 from __future__ import annotations
 

@@ -24,13 +24,15 @@ import json
 import logging
 import re
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from maina_rasa import startup
 
 try:  # Rasa's `--cors` (sanic-cors) must not add a second Access-Control-Allow-Origin
     from sanic_cors.core import SANIC_CORS_EVALUATED
@@ -132,6 +134,7 @@ def build_config(idle_seconds: int = DEFAULT_IDLE_SECONDS) -> Dict[Text, Any]:
     return config
 
 
+@startup.checked_at_start_up
 class WebPages(InputChannel):
     """Serves the chat widget, its demo page and the kiosk page (no message handling)."""
 

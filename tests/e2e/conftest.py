@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 import urllib.request
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from maina_ops import servers
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import servers  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
 # The time of day of every test bot (a Wednesday morning for the `bot` below: the call centre

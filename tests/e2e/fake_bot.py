@@ -57,7 +57,8 @@ class CannedBot:
             body = (
                 f"Call the free dial {free_dial} (menu 2) right away to stop your card."
                 if en
-                else f"たいへん！すぐにマイナンバー総合フリーダイヤル {free_dial}（音声ガイダンス2番）に電話して、カードを止めてね。"
+                else f"たいへん！すぐにマイナンバー総合フリーダイヤル {free_dial}（音声ガイダンス2番）"
+                "に電話して、カードを止めてね。"
             )
             return [
                 _reply(
@@ -73,7 +74,8 @@ class CannedBot:
             return [
                 _reply(
                     sender,
-                    "再発行は市役所の窓口で申請するよ。手数料は1,000円。\nくわしくは https://www.city.tomakomai.hokkaido.jp/ を見てね。",
+                    "再発行は市役所の窓口で申請するよ。手数料は1,000円。\n"
+                    "くわしくは https://www.city.tomakomai.hokkaido.jp/ を見てね。",
                 )
             ]
         if text == "/police_report":

@@ -33,12 +33,11 @@ from aiohttp import ClientSession, ClientTimeout, web
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-for _path in (str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests" / "unit")):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+if str(HERE.parent / "unit") not in sys.path:  # fake_line_server, line_openapi
+    sys.path.insert(0, str(HERE.parent / "unit"))
 
-import servers  # noqa: E402
-from maina_rasa.line_api import compute_signature  # noqa: E402
+from maina_ops import servers  # noqa: E402
+from maina_rasa.channels.line.api import compute_signature  # noqa: E402
 
 MODEL = ROOT / "models" / "maina.tar.gz"
 LINE_SECRET = "lab-line-channel-secret"

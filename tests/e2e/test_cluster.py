@@ -1,5 +1,5 @@
 """Two Rasa servers with shared state (issue 8): PostgreSQL tracker store, Redis lock store,
-nginx round-robin in front. Started by scripts/cluster.py in a temporary directory on
+nginx round-robin in front. Started by maina_ops/cluster.py in a temporary directory on
 test-only ports (PostgreSQL 5434, Redis 6391, Rasa 5606/5607, actions 5656/5657, nginx
 8180/8181), with the date pinned like the other end-to-end tests.
 
@@ -27,9 +27,9 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import pytest
 
+from maina_ops import cluster, measure
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import cluster  # noqa: E402
 
 TEST_TODAY = "2026-11-25"
 ADMIN_TOKEN = "cluster-admin-token-" + "5" * 16
@@ -469,8 +469,4 @@ def test_killing_one_rasa_server_during_load(running: cluster.Cluster, request) 
 
 
 def servers_alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+    return Path(f"/proc/{pid}").exists() and not measure.is_zombie(pid)

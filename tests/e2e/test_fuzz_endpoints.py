@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import lab
-from maina_rasa.line_api import compute_signature
+from maina_rasa.channels.line.api import compute_signature
 
 HOSTILE_TEXTS = {
     "empty": "",

@@ -96,3 +96,159 @@ def test_stop_after_the_answer_is_not_silent(bot):
     bot.text("1990年1月15日生まれ、2019年3月10日交付のカードの期限は？", sender)
     answer = bot.text("やっぱりやめる", sender)
     assert answer.strip() and "ごめんね、いま" not in answer
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates the way residents tell them (issue 12). Every expected date is derived by hand below the
+# case, with MAINA_TODAY = 2026-11-25. Rules: Nth birthday strictly after the issue date (N = 10
+# from the adult age on — 20 for applications before 2022-04-01, 18 from then — else 5); a stated
+# period-of-stay end caps the card; renewal from the first day with less than 3 months left;
+# マイナ保険証 until the end of the 3rd month after the expiry month.
+
+TOLD_AS_RESIDENTS_DO = [
+    # born 1975-01-01 (昭和50年), made in May 2019 (age 44, adult): the 1st birthday after any May
+    # day is 2020-01-01 → 10th 2029-01-01; every day of May gives the same answer (it says so)
+    ("令和元年5月に作ったんだけど期限いつまで？誕生日は昭和50年1月1日",
+     ["2029年（令和11年）1月1日", "何日に受け取っても同じ"]),
+    # born 2003-08-20; applied January 2022 (old rule, adult = 20), received 2022-02-20 (the year
+    # carries from the application) aged 18 → minor, 5 birthdays: 2022-08-20 … 2026-08-20 (expired)
+    ("2003年8月20日生まれです。カードは2022年1月に申請して2月20日に受け取りました。有効期限いつまでですか？",
+     ["2026年（令和8年）8月20日", "過ぎているよ"]),
+    # born 1975-06-15; issued on the 42nd birthday 2017-06-15 (平成29年), which does not count →
+    # 1st 2018-06-15 → 10th 2027-06-15
+    ("昭和50年6月15日生まれです。ちょうど誕生日の平成29年6月15日にカードが発行されました",
+     ["2027年（令和9年）6月15日"]),
+    # しょうわ22ねん = 1947-03-03; card in February 2021 (age 73): every February day precedes the
+    # March birthday → 1st 2021-03-03 → 10th 2030-03-03
+    ("しょうわ22ねん 3がつ3にち うまれです。かーどは れいわ3ねん2がつに もらいました。きげんは？",
+     ["2030年（令和12年）3月3日"]),
+    # へいせいにねん しがつ ついたち = 1990-04-01; れいわがんねん しちがつ ついたち = 2019-07-01 (age 29)
+    # → 1st 2020-04-01 → 10th 2029-04-01
+    ("へいせいにねん しがつ ついたち うまれ、れいわがんねん しちがつ ついたちに うけとった。いつまで？",
+     ["2029年（令和11年）4月1日"]),
+    # born 1992-02-14, issued 2024-05-20 (32): birthday rule 2034-02-14; the stated period of stay
+    # ends 2027-03-31, earlier → the card ends 2027-03-31 (no status was named)
+    ("My period of stay ends on March 31, 2027. I was born on 14 February 1992 and my card was issued on 20 May 2024",
+     ["31 March 2027"]),
+    # the same in Japanese with 中長期在留者
+    ("在留期間の満了日が2027年3月31日の中長期在留者です。1992年2月14日生まれで、2024年5月20日にカードをもらいました。期限は？",
+     ["2027年（令和9年）3月31日"]),
+    # 永住者 (not 永住者の配偶者等): like nationals; born 1985-10-10, issued 2020-01-15 (34) →
+    # 1st 2020-10-10 → 10th 2029-10-10 (no stay end asked)
+    ("永住者の配偶者ではなく永住者です。1985年10月10日生まれ、2020年1月15日交付。期限は？",
+     ["2029年（令和11年）10月10日"]),
+    # "born in Japan" is no status: born 1990-03-03, issued 2018-06-01 (28) → 1st 2019-03-03 →
+    # 10th 2028-03-03
+    ("I was born in Japan on 3 March 1990 and received my card on 1 June 2018, when does it expire?",
+     ["3 March 2028"]),
+    # "not a student any more": no period of stay; born 1995-05-05, issued 2020-08-01 (25) →
+    # 1st 2021-05-05 → 10th 2030-05-05
+    ("I'm not a student any more. Born 5 May 1995, card issued 1 August 2020. expiry?", ["5 May 2030"]),
+    # the card's own expiry 2027-03-15: less than 3 months remain from 2026-12-16 (21 days away)
+    ("有効期限が2027年3月15日なんだけど、いつから更新できる？", ["2026年（令和8年）12月16日", "21日"]),
+    ("my card is valid until 15 March 2027, when can i renew?", ["16 December 2026"]),
+    # expired 5 months before 2026-11-25 → June 2026: renew free; insurance until 2026-09-30 (over)
+    ("my card expire date pass already, 5 month ago. can i still renew? how much money?",
+     ["free", "30 September 2026"]),
+    # expired 3 months ago → August 2026: insurance until the end of November 2026
+    ("期限、3ヶ月前に切れちゃってた…今からでも大丈夫？", ["2026年（令和8年）11月30日", "無料"]),
+    # expiring in December 2026: for every December day the window is already open
+    ("有効期限は2026年12月まで。もう更新できる？", ["今、更新できるよ"]),
+    # age path: born 1990-01-15, made at 30 (2020-01-15..2021-01-14) → birthdays 31..40 → 2030-01-15
+    ("1990年1月15日生まれで、30さいのときにつくったカードのきげんは？", ["2030年（令和12年）1月15日"]),
+    # age path near 2022: born 2003-06-01, made at 18 (2021-06-01..2022-05-31): applied before
+    # 2022-04-01 → minor, 5 → 2026-06-01; applied from then (received April-May 2022) → adult,
+    # 10 → 2031-06-01; received by 2022-03-31 decides the first
+    ("2003年6月1日生まれ、18歳のときに作ったカードはいつまで？",
+     ["2026年（令和8年）6月1日", "2031年（令和13年）6月1日", "2022年（令和4年）3月31日までに受け取った"]),
+    # current age 45 with a 3 March birthday on 2026-11-25 → born 1981-03-03; issued 2020-01-10 (38)
+    # → 1st 2020-03-03 → 10th 2029-03-03
+    ("今45歳で誕生日は3月3日です。2020年1月10日にカードを受け取りました。期限は？", ["2029年（令和11年）3月3日"]),
+    # year only: born 1980-01-01, made some day of 2018 (37/38, adult): the 1st birthday after is
+    # 2019-01-01 for every day (1 January 2018 itself does not count) → 10th 2028-01-01
+    ("1980年1月1日生まれで2018年に作りました。期限は？", ["2028年（令和10年）1月1日"]),
+    # a long polite letter: born 1948-07-20, received December 2018 (70) → 1st 2019-07-20 →
+    # 10th 2028-07-20
+    ("お世話になっております。母（昭和23年7月20日生まれ）のマイナンバーカードについてお尋ねします。"
+     "平成30年の12月に受け取ったのですが、有効期限がいつになるのか教えていただけますでしょうか。よろしくお願いいたします。",
+     ["2028年（令和10年）7月20日"]),
+    # LINE-short with kana: S63.2.2 = 1988-02-02, H31.3.5 = 2019-03-05 (31) → 1st 2020-02-02 →
+    # 10th 2029-02-02
+    ("S63.2.2うまれ H31.3.5こうふ きげんは", ["2029年（令和11年）2月2日"]),
+    # non-native English: born 1999-12-24, card in March 2021 (21, adult under the old rule) →
+    # 1st 2021-12-24 → 10th 2030-12-24 for every March day
+    ("i get my card march 2021, my birthday 24 December 1999, when it finish", ["24 December 2030"]),
+]
+
+
+@pytest.mark.parametrize("question,expected", TOLD_AS_RESIDENTS_DO)
+def test_dates_told_as_residents_do(bot, question, expected):
+    answer = bot.text(question, sender=f"told-{uuid.uuid4().hex[:8]}")
+    for fragment in expected:
+        assert fragment in answer, answer
+
+
+# Conversations: (message, fragments the answer must contain) per turn.
+DIALOGUES = {
+    "month-only: only the day is asked": [
+        # born 1990-05-15, made in May 2019: before the 15th → 2028-05-15, from the 15th → 2029-05-15
+        ("平成2年5月15日生まれで、令和元年5月にマイナカード作りました。いつまで？", ["2019年（令和元年）5月の何日"]),
+        # the 20th: age 29 → 1st birthday after 2020-05-15 → 10th 2029-05-15
+        ("20日です", ["2029年（令和11年）5月15日"]),
+    ],
+    "month-only: the day in kana": [
+        # born 1975-05-20, made in May 2019: the day decides; じゅうごにち = 15 → 1st birthday
+        # 2019-05-20 → 10th 2028-05-20
+        ("1975年5月20日生まれ。2019年5月にカード作った。期限は？", ["何日"]),
+        ("じゅうごにち", ["2028年（令和10年）5月20日"]),
+    ],
+    "month-only in English": [
+        # born 1990-05-15, card in May 2019 → the day decides; the 20th → 15 May 2029
+        ("I was born on 15 May 1990 and got my card in May 2019. When does it expire?", ["Which day of May 2019"]),
+        ("the 20th", ["15 May 2029"]),
+    ],
+    "period of stay over several messages": [
+        # 留学, born 2001-04-10, issued 2023-04-20 (22): birthday rule 2033-04-10; stay ends 2027-03-31
+        ("留学生です。マイナンバーカードの期限を計算してほしい", ["生年月日"]),
+        ("2001年4月10日", ["交付日"]),
+        ("2023年4月20日に受け取りました", ["在留期間"]),
+        ("2027年3月31日です", ["2027年（令和9年）3月31日"]),
+    ],
+    "period of stay told after the answer": [
+        # born 1992-02-14, issued 2024-05-20 (32) → 10th birthday after issue 2034-02-14; then the
+        # stay end 2027-03-31 → the card ends on 2027-03-31
+        ("1992年2月14日生まれ、2024年5月20日交付。期限は？", ["2034年（令和16年）2月14日"]),
+        ("あ、在留期限は2027年3月31日です", ["2027年（令和9年）3月31日"]),
+    ],
+    "a side question inside the form, then the form goes on": [
+        ("自分のカードの有効期限を調べたい", ["生年月日"]),
+        ("友達は10年って言ってたけど違うの？", ["回目の誕生日", "生年月日"]),  # the rule, then the question again
+        # born 1990-01-15, issued 2019-03-10 (29) → 1st 2020-01-15 → 10th 2029-01-15
+        ("1990年1月15日生まれ、2019年3月10日に受け取った", ["2029年（令和11年）1月15日"]),
+        # after the answer, the rule for this resident: 29 on the issue day, 10th birthday
+        ("なんで10回目の誕生日なの？", ["29歳", "10回目"]),
+    ],
+    "「わからない」 gets a hint and the question again": [
+        ("有効期限を計算して", ["生年月日"]),
+        ("1985年4月4日", ["交付日"]),
+        ("覚えてない", ["だいたいで大丈夫", "交付日"]),
+        # made at 33: 2018-04-04..2019-04-03 → birthdays 34..43 → the 43rd, 2028-04-04
+        ("33歳のときだったと思う", ["2028年（令和10年）4月4日"]),
+    ],
+}
+
+
+@pytest.mark.parametrize("turns", DIALOGUES.values(), ids=DIALOGUES.keys())
+def test_conversations_told_as_residents_do(bot, turns):
+    sender = f"told-{uuid.uuid4().hex[:8]}"
+    for message, expected in turns:
+        answer = bot.text(message, sender)
+        for fragment in expected:
+            assert fragment in answer, (message, answer)
+
+
+def test_another_topic_inside_the_form_stops_it(bot):
+    sender = f"told-{uuid.uuid4().hex[:8]}"
+    assert "生年月日" in bot.text("有効期限を計算して", sender)
+    answer = bot.text("あ、そういえばカードなくしたかも", sender)
+    assert "0120-95-0178" in answer and "生年月日を教えて" not in answer, answer

@@ -5,7 +5,7 @@
 * Faults: with the action server stopped, and with an action server that hangs (a fake that
   never answers in time), a static question is still answered and a calculator question
   gets the apology with the city office's number — each within 3 s, never an empty turn.
-  (The limit comes from MAINA_ACTION_TIMEOUT, maina_rasa/runtime.py.) Afterwards the bot
+  (The limit comes from MAINA_ACTION_TIMEOUT, maina_rasa/patches.py, action_budget.) Afterwards the bot
   recovers.
 """
 from __future__ import annotations

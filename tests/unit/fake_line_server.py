@@ -5,7 +5,7 @@ way LINE does for the endpoints this project uses:
 
 * ``POST /v2/bot/message/reply`` and ``/v2/bot/message/push``: the body is
   validated against ``ReplyMessageRequest`` / ``PushMessageRequest`` of LINE's
-  OpenAPI file (via :mod:`maina_rasa.line_schema`); invalid → 400 with a
+  OpenAPI file (via tests/unit/line_openapi.py); invalid → 400 with a
   LINE-style error body. Reply tokens are single-use (a second use → 400
   "Invalid reply token"), push honours ``X-Line-Retry-Key`` (repeat → 409).
 * rich menus: create / validate (``RichMenuRequest``), upload image (PNG or
@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from aiohttp import web
 
-from maina_rasa.line_schema import LineSchemas
+from line_openapi import LineSchemas
 
 MAX_IMAGE_BYTES = 1024 * 1024
 
@@ -162,7 +162,8 @@ class FakeLineServer:
 
     def _answer(self, request: web.Request, call: Call) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.token}":
-            return self._error(401, "Authentication failed. Confirm that the access token in the authorization header is valid.")
+            return self._error(401, "Authentication failed. Confirm that the access token in the "
+                                    "authorization header is valid.")
         queued = self._failures.get(call.path)
         if queued:
             status, payload = queued.pop(0)
@@ -172,7 +173,7 @@ class FakeLineServer:
         parts = path.strip("/").split("/")
         if method == "POST" and path == "/v2/bot/message/reply":
             invalid = self._check_schema(call, "ReplyMessageRequest")
-            if invalid:
+            if invalid is not None:  # (a web.Response is an empty mapping: falsy)
                 return invalid
             token = call.json["replyToken"]
             if token in self.used_reply_tokens or token.startswith("expired"):
@@ -181,7 +182,7 @@ class FakeLineServer:
             return web.json_response(self._sent(call.json["messages"]))
         if method == "POST" and path == "/v2/bot/message/push":
             invalid = self._check_schema(call, "PushMessageRequest")
-            if invalid:
+            if invalid is not None:  # (a web.Response is an empty mapping: falsy)
                 return invalid
             key = request.headers.get("X-Line-Retry-Key")
             if key:
@@ -191,7 +192,7 @@ class FakeLineServer:
             return web.json_response(self._sent(call.json["messages"]))
         if method == "POST" and path in ("/v2/bot/richmenu", "/v2/bot/richmenu/validate"):
             invalid = self._check_schema(call, "RichMenuRequest")
-            if invalid:
+            if invalid is not None:  # (a web.Response is an empty mapping: falsy)
                 return invalid
             if path.endswith("validate"):
                 return web.json_response({})

@@ -331,7 +331,7 @@ def test_call_now_in_english_gives_the_foreign_language_line(monkeypatch):
     [message], _ = run(ActionCallNow(), tracker(slots, text="can I call now?", intent="call_now"))
     text = render(message, slots)
     assert message["number"] == "0120-0178-27"
-    assert "Monday, 4 January 2027 at 9:30" in text and "24 hours a day" in text
+    assert "Monday, 4 January 2027 at 9:30" in text and "24/7" in text
 
 
 # --------------------------------------------------------------------------------------------

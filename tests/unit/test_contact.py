@@ -6,11 +6,10 @@ Saturday; 12/29–1/3 the year-end closure; 2027-01-04 the Monday it ends.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 
-from maina import clock, contact, days, facts
+from maina import clock, contact, facts
 
 
 def at(text: str) -> dt.datetime:
@@ -137,32 +136,9 @@ def test_bad_input_is_refused():
         contact.route("card", "robot", at("2026-11-25T10:00"))
 
 
-def _hours_text(pair):
-    return f"{pair[0]}〜{pair[1]}"
-
-
-def test_the_hours_residents_read_are_the_hours_the_router_uses():
-    """One set of hours: the texts in facts say what contact_hours says."""
-    hours = facts.value("contact_hours")
-    assert facts.value("hotline.weekday_hours") == _hours_text(hours["hotline"]["weekday"])
-    assert facts.value("hotline.weekend_hours") == _hours_text(hours["hotline"]["weekend_holiday"])
-    assert facts.value("hotline.weekday_hours_en") == "–".join(hours["hotline"]["weekday"])
-    assert facts.value("hotline.weekend_hours_en") == "–".join(hours["hotline"]["weekend_holiday"])
-    first, last = (days.month_day(d) for d in hours["hotline"]["closed"])
-    assert facts.value("hotline.closed_days") == f"{first[0]}月{first[1]}日〜{last[0]}月{last[1]}日"
-    assert _hours_text(hours["city_office"]["weekday"]) in facts.value("city.office_hours")
-    assert "–".join(hours["city_office"]["weekday"]) in facts.value("city.office_hours_en")
-    assert hours["city_office"]["weekend_holiday"] is None and "土日祝日" in facts.value("city.office_closed")
-    first, last = (days.month_day(d) for d in hours["city_office"]["closed"])
-    assert f"{first[0]}月{first[1]}日〜{last[0]}月{last[1]}日" in facts.value("city.office_closed")
-
-
-def test_every_route_names_existing_facts_and_lines():
-    for matter, entry in facts.value("contact_routes").items():
-        assert matter in contact.MATTERS
-        assert entry["line"] in facts.value("contact_hours")
-        for key, number in entry.items():
-            if key != "line":
-                assert re.fullmatch(r"0\d{1,4}-\d{1,4}-\d{2,4}", facts.value(number)), number
+def test_every_route_and_line_is_one_the_router_knows():
+    """(That the hours texts agree with contact_hours and that routes name phone facts is
+    checked when the facts file loads: maina.facts_schema AGREEMENTS.)"""
+    assert set(facts.value("contact_routes")) == set(contact.MATTERS)
     for line in facts.value("contact_hours"):
         contact.schedule(line)  # parses

@@ -194,3 +194,41 @@ def test_an_unsure_model_without_a_fitting_guess_still_asks_back():
     assert weak.response == "utter_ask_rephrase" and weak.topic is None
     assert conversation.choose("utter_ask_rephrase", "nlu_fallback", "x", None,
                                ranking=[("pin_overview", 0.3)]).response == "utter_ask_rephrase"
+
+
+def test_a_followup_that_names_its_topic_is_answered_for_it():
+    choice = conversation.choose("utter_followup_cost", "followup_cost", "更新は無料？", None,
+                                 ranking=[("followup_cost", 0.5), ("renewal_procedure", 0.2)])
+    assert choice.response == "utter_renewal_fee" and choice.topic == "renewal"
+    weak = conversation.choose("utter_followup_cost", "followup_cost", "無料？", None,
+                               ranking=[("followup_cost", 0.8), ("renewal_procedure", 0.05)])
+    assert weak.response == "utter_followup_cost"
+    switched = conversation.choose("utter_followup_cost", "followup_cost", "更新は無料？", "lost",
+                                   ranking=[("followup_cost", 0.5), ("renewal_procedure", 0.35)])
+    assert switched.response == "utter_renewal_fee" and switched.topic == "renewal"
+    stray = conversation.choose("utter_followup_hours", "followup_hours", "土日は？", "konbini",
+                                ranking=[("followup_hours", 0.6), ("contact_national", 0.2)])
+    assert stray.response == "utter_konbini_hours"
+    kept = conversation.choose("utter_followup_cost", "followup_cost", "いくら？", "lost",
+                               ranking=[("followup_cost", 0.96), ("renewal_procedure", 0.01)])
+    assert kept.response == "utter_reissue_fee" and kept.topic == "lost"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("IP電話だとフリーダイヤルつながらない、カードなくした", "utter_hotline_ip"),
+    ("my ip phone can't call 0120, lost card", "utter_hotline_ip"),
+])
+def test_an_ip_phone_gets_the_050_number(text, expected):
+    assert choose("utter_lost_card", "lost_card", text).response == expected
+
+
+def test_a_foreign_national_moving_abroad_returns_the_card():
+    assert choose("utter_move_abroad", "move_abroad", "I am Vietnamese, going back to my country") \
+        .response == "utter_move_abroad_foreign"
+    assert choose("utter_move_abroad", "move_abroad", "海外赴任でカードどうなる").response \
+        == "utter_move_abroad"
+
+
+def test_a_found_card_cannot_be_unlocked_by_phone():
+    assert choose("utter_followup_phone", "followup_phone", "電話で解除できる？", "found").response \
+        == "utter_card_found"

@@ -13,8 +13,9 @@ from maina.dates import (
     DateMention,
     check_consistency,
     extract_age_at_issue,
+    extract_current_age,
     extract_dates,
-    first_with_role,
+    parse_day_answer,
     parse_number,
 )
 
@@ -219,7 +220,8 @@ def test_future_birth_and_issue_are_flagged_but_stay_end_is_not():
 
 
 def test_non_dates_are_ignored():
-    for text in ["電話は0144-32-6492です", "0120-95-0178に電話", "1234 5678 9012", "3か月前",
+    for text in ["電話は0144-32-6492です", "0120-95-0178に電話", "1234 5678 9012", "期限の3か月前から更新できる？",
+                 "3か月前になったら通知が来る", "5 months before expiry",
                  "90日以内", "30歳です", "version 1.2.3", "10月", "第一月曜日", "1.5倍", "12/34",
                  "マイナンバーカードの有効期限はいつ？", "", "   "]:
         assert extract_dates(text, TODAY) == [], text
@@ -315,12 +317,6 @@ def test_labels_bind_to_the_following_date_and_verbs_to_the_preceding_one():
 def test_roles_do_not_cross_sentences():
     text = "2019年3月10日です。生まれは東京です。"
     assert values_roles(text) == [(D(2019, 3, 10), None)]
-
-
-def test_first_with_role():
-    found = extract_dates("平成2年4月1日生まれで、令和元年7月1日に交付", TODAY)
-    assert first_with_role(found, "issue").value == D(2019, 7, 1)
-    assert first_with_role(found, "stay_end") is None
 
 
 def test_offsets_point_into_the_original_text():
@@ -451,3 +447,197 @@ def test_long_input_is_fast():
 def test_non_string_input():
     assert extract_dates(None, TODAY) == []  # type: ignore[arg-type]
     assert extract_age_at_issue(None) is None  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# dates as residents type them (issue 12): kana, a year carried over, birthdays, counted back
+
+
+def found(text):
+    return [(m.text, m.partial.to_slot() if m.partial else m.error, m.role) for m in extract_dates(text, TODAY)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("しょうわ22ねん 3がつ3にち うまれです", ("しょうわ22ねん 3がつ3にち", "1947-03-03", "birth")),
+    ("かーどは れいわ3ねん2がつに もらいました", ("れいわ3ねん2がつ", "2021-02", "issue")),
+    ("へいせいにねん しがつ ついたち うまれ", ("へいせいにねん しがつ ついたち", "1990-04-01", "birth")),
+    ("れいわがんねん ごがつ とおかに こうふ", ("れいわがんねん ごがつ とおか", "2019-05-10", "issue")),
+    ("令和がんねん7がつ1にちに作った", ("令和がんねん7がつ1にち", "2019-07-01", "issue")),
+    ("しょうわごじゅうねん じゅういちがつ みっか", ("しょうわごじゅうねん じゅういちがつ みっか", "1975-11-03", None)),
+    ("へいせい30ねん12がつ にじゅうよっかに うけとった", ("へいせい30ねん12がつ にじゅうよっか", "2018-12-24", "issue")),
+    ("ヘイセイ2ネン", None),  # katakana counters are not read; the era alone is not a date
+    ("ショウワ60年3月3日生まれ", ("ショウワ60年3月3日", "1985-03-03", "birth")),
+    ("2019ねん5がつ15にちに つくった", ("2019ねん5がつ15にち", "2019-05-15", "issue")),
+])
+def test_dates_typed_in_kana(text, expected):
+    assert found(text) == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("text", ["田中さんがつくった", "まいにち", "にちようびに行く", "いつか作りたい", "さんがつく"])
+def test_kana_words_that_are_not_dates(text):
+    assert extract_dates(text, TODAY) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the issue's example: the year of the application carries to the pickup day
+    ("2003年8月20日生まれです。カードは2022年1月に申請して2月20日に受け取りました。",
+     [("2003年8月20日", "2003-08-20", "birth"), ("2022年1月", "2022-01", "application"),
+      ("2月20日", "2022-02-20", "issue")]),
+    ("令和4年3月に申請して5月に受け取った", [("令和4年3月", "2022-03", "application"), ("5月", "2022-05", "issue")]),
+    # received in an earlier month than the application: the next year
+    ("2022年11月に申請して2月に受け取った", [("2022年11月", "2022-11", "application"), ("2月", "2023-02", "issue")]),
+    ("2021年12月10日申請、1月20日交付", [("2021年12月10日", "2021-12-10", "application"),
+                                 ("1月20日", "2022-01-20", "issue")]),
+    ("期限は2029年4月1日、電子証明書は4月1日までかな", [("2029年4月1日", "2029-04-01", "card_expiry"),
+                                             ("4月1日", "2029-04-01", None)]),
+    # a birth date neither gives nor takes a year
+    ("1990年1月15日生まれで、3月10日に作った", [("1990年1月15日", "1990-01-15", "birth"),
+                                     ("3月10日", "--03-10", "issue")]),
+    ("2019年3月10日に作った。誕生日は9月3日", [("2019年3月10日", "2019-03-10", "issue"), ("9月3日", "--09-03", "birth")]),
+    # a bare month needs a year from an earlier date and a cue
+    ("5月に受け取った", []),
+    ("2019年3月10日です。4月も忙しかった", [("2019年3月10日", "2019-03-10", None)]),
+])
+def test_year_carried_from_an_earlier_date(text, expected):
+    assert found(text) == expected
+
+
+def test_carried_year_is_reported():
+    [_, issue] = extract_dates("2022年1月に申請して2月20日に受け取りました", TODAY)
+    assert issue.carried_year and issue.ok and issue.value == D(2022, 2, 20)
+
+
+@pytest.mark.parametrize("text, role", [
+    ("昭和50年6月15日生まれです。ちょうど誕生日の平成29年6月15日にカードが発行されました", "issue"),
+    ("平成29年6月15日、ちょうど誕生日にカードが発行されました", "issue"),
+    ("誕生日当日の2017年6月15日に受け取った", "issue"),
+    ("I got my card on my birthday, 15 June 2017", "issue"),
+])
+def test_a_day_that_falls_on_a_birthday_is_not_the_birth_date(text, role):
+    last = extract_dates(text, TODAY)[-1]
+    assert last.role == role and last.on_birthday and last.value == D(2017, 6, 15)
+
+
+def test_birthday_label_still_names_the_birth_date():
+    [m] = extract_dates("誕生日は1990年1月1日です", TODAY)
+    assert m.role == "birth" and not m.on_birthday
+
+
+@pytest.mark.parametrize("text, expected", [
+    # TODAY = 2026-11-25
+    ("3か月前に作りました", ("3か月前", "2026-08", "issue")),
+    ("3ヶ月くらい前に受け取った", ("3ヶ月くらい前", "2026-08", "issue")),
+    ("半年前に期限切れた", ("半年前", "2026-05", "card_expiry")),
+    ("先月カードが切れちゃった", ("先月", "2026-10", "card_expiry")),
+    ("先々月に期限が切れてた", ("先々月", "2026-09", "card_expiry")),
+    ("去年作った", ("去年", "2025", "issue")),
+    ("2年前に作ったカード", ("2年前", "2024", "issue")),
+    ("3日前に受け取った", ("3日前", "2026-11-22", "issue")),
+    ("昨日もらったばかり", ("昨日", "2026-11-24", "issue")),
+    ("さんかげつまえに きげんが きれた", ("さんかげつまえ", "2026-08", "card_expiry")),
+    ("my card expire date pass already, 5 month ago", ("5 month ago", "2026-06", "card_expiry")),
+    ("it expired two months ago", ("two months ago", "2026-09", "card_expiry")),
+    ("I got it 2 years ago", ("2 years ago", "2024", "issue")),
+    ("received it last month", ("last month", "2026-10", "issue")),
+    ("got my card yesterday", ("yesterday", "2026-11-24", "issue")),
+])
+def test_dates_counted_back_from_today(text, expected):
+    [m] = extract_dates(text, TODAY)
+    assert (m.text, m.partial.to_slot(), m.role) == expected and m.relative
+
+
+@pytest.mark.parametrize("text", ["期限の3か月前から更新できる？", "3か月前になったら通知が来る", "有効期限の3ヶ月前に通知書が届く",
+                                  "更新は3か月前からできる", "renew 3 months before expiry", "今年の法改正で"])
+def test_periods_before_another_date_are_not_counted_back(text):
+    assert extract_dates(text, TODAY) == []
+
+
+@pytest.mark.parametrize("text, role", [
+    ("期限は2029年4月1日", "card_expiry"),
+    ("有効期限が2027年3月15日なんだけど、いつから更新できる？", "card_expiry"),
+    ("2026年6月に切れた", "card_expiry"),
+    ("2024年4月に電子証明書が切れた", "cert_expiry"),
+    ("my card expired on 1 June 2026", "card_expiry"),
+    ("在留期限は2027年3月31日", "stay_end"),
+    ("在留期間の満了日が2027年3月31日の中長期在留者です", "stay_end"),
+])
+def test_expiry_cues(text, role):
+    assert only(text).role == role
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("2019年5月15日", "2019-05-15"),
+    ("令和元年5月", "2019-05"),
+    ("平成2年生まれ", "1990"),
+    ("9月3日生まれ", "--09-03"),
+    ("May 2019", "2019-05"),
+])
+def test_partial_values(text, slot):
+    assert only(text).partial.to_slot() == slot
+
+
+@pytest.mark.parametrize("text", ["2月30日", "平成32年1月1日", "2019年13月1日", "03/04/2019"])
+def test_impossible_dates_have_no_partial_value(text):
+    assert only(text).partial is None
+
+
+@pytest.mark.parametrize("text, at_issue, now", [
+    ("作ったのは17歳の頃", 17, None),
+    ("作ったとき、たしか19歳", 19, None),
+    ("当時19歳でした", 19, None),
+    ("18歳の誕生日に作った", 18, None),
+    ("じゅうななさいでつくった", 17, None),
+    ("さんじゅっさいのときにつくった", 30, None),
+    ("I was 17 when I got it", 17, None),
+    ("got it at 19", 19, None),
+    ("I got my card at 3pm", None, None),
+    ("今30歳で、2019年に作った", None, 30),
+    ("今45さいです", None, 45),
+    ("I am 45 years old", None, 45),
+    ("I'm 30, my birthday is 3 March", None, 30),
+    ("今40歳だけど、30歳のときに作った", 30, 40),
+])
+def test_ages_at_issue_and_now(text, at_issue, now):
+    assert extract_age_at_issue(text) == at_issue
+    assert extract_current_age(text) == now
+
+
+@pytest.mark.parametrize("text, day", [
+    ("15日", 15), ("15日です", 15), ("じゅうごにち", 15), ("十五日", 15), ("the 15th", 15), ("15", 15),
+    ("えっと、3日かな", 3), ("31", 31),
+    ("15日に受け取りました", 15), ("32日", None), ("2019年5月15日", None), ("15日はいい天気", None), ("", None),
+    ("カードなくした", None),
+])
+def test_parse_day_answer(text, day):
+    assert parse_day_answer(text) == day
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="しょうわへいせいれいわがんねんつきがつにちさいついたちふつかみっかまえかげつ 0123456789元年月日",
+               max_size=60))
+def test_kana_garbage_keeps_offsets(text):
+    for m in extract_dates(text, TODAY):
+        assert text[m.start:m.end] == m.text
+    extract_age_at_issue(text)
+    extract_current_age(text)
+    parse_day_answer(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # TODAY = 2026-11-25: expiry dates counted ahead
+    ("カードの期限が来月で切れそう", ("来月", "2026-12", "card_expiry")),
+    ("あと2か月で期限が切れる", ("あと2か月で", "2027-01", "card_expiry")),
+    ("らいげつ きれる", ("らいげつ", "2026-12", "card_expiry")),
+    ("明日切れる", ("明日", "2026-11-26", "card_expiry")),
+    ("my card expires in 2 months", ("in 2 months", "2027-01", "card_expiry")),
+    ("expires next month", ("next month", "2026-12", "card_expiry")),
+    ("1/31/2027にきれるけど", ("1/31/2027", "2027-01-31", "card_expiry")),
+])
+def test_dates_counted_ahead(text, expected):
+    [m] = extract_dates(text, TODAY)
+    assert (m.text, m.partial.to_slot(), m.role) == expected
+
+
+@pytest.mark.parametrize("text", ["来年度に更新", "in 2019 I got it", "申請してから1か月後に受け取った", "きれいな写真"])
+def test_not_counted_ahead(text):
+    assert [m for m in extract_dates(text, TODAY) if m.relative] == []

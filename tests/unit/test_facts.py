@@ -6,39 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
-from maina import facts
+from maina import facts, placeholders
+from maina.placeholders import PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 # Phone/fax numbers as Japanese numbers are written: 0120-95-0178, 050-3818-1250, 0144-32-6492.
 PHONE = re.compile(r"(?<!\d)0\d{1,4}[-‐‑–−－ー]\d{1,4}[-‐‑–−－ー]\d{3,4}(?!\d)")
-# Variables that actions pass explicitly (dispatcher.utter_message(response=..., **kwargs)).
-ACTION_VARIABLES = {
-    "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step",
-    "birth_date", "issue_date", "stay_end_date", "residence_status",
-    # issue 14: actions/fee.py, actions/moving.py, actions/call_now.py
-    "amount", "apply_by", "days_left", "days_ago", "lost_from", "moved", "notice_by", "notice_by_last",
-    "continue_by", "latest_by", "number", "suspend_number", "closes", "opens", "open_day",
-}
-
-
-def response_files():
-    return sorted((ROOT / "data").glob("**/*.yml"))
 
 
 def all_response_texts():
-    for path in response_files():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, variations in (data.get("responses") or {}).items():
-            for variation in variations:
-                yield path.name, name, yaml.safe_dump(variation, allow_unicode=True)
-
-
-def slot_names():
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return set(domain.get("slots", {}))
+    for path in placeholders.response_files():
+        for name, text in placeholders.responses(path):
+            yield path.name, name, text
 
 
 def test_every_fact_has_value_source_and_date():
@@ -71,14 +51,23 @@ def test_template_variables_format_numbers_and_dates():
 
 
 def test_every_placeholder_resolves():
-    known = set(facts.template_variables("ja")) | slot_names() | ACTION_VARIABLES
-    dangling = [
-        f"{file}:{name}: {{{key}}}"
-        for file, name, text in all_response_texts()
-        for key in PLACEHOLDER.findall(text)
-        if key not in known
-    ]
-    assert not dangling, "placeholders with no fact/slot:\n" + "\n".join(dangling)
+    dangling = placeholders.unknown_placeholders(facts.template_variables("ja"))
+    assert not dangling, "placeholders with no fact/slot:\n" + "\n".join(map(str, dangling))
+
+
+def test_an_unknown_placeholder_is_found_with_file_line_and_suggestion(tmp_path):
+    (tmp_path / "data" / "responses").mkdir(parents=True)
+    (tmp_path / "domain.yml").write_text("version: '3.1'\nslots:\n  language: {type: text}\n")
+    (tmp_path / "data" / "responses" / "lost.yml").write_text(
+        "version: '3.1'\nresponses:\n  utter_lost_card:\n  - text: |-\n"
+        "      まずは電話してね。\n      {hotline.free_dail}（{language}）\n"
+        "    buttons:\n    - {title: '{hotline.free_dial}', payload: /x}\n",
+        encoding="utf-8",
+    )
+    (found,) = placeholders.unknown_placeholders({"hotline.free_dial"}, root=tmp_path)
+    assert (found.line, found.response, found.name) == (6, "utter_lost_card", "hotline.free_dail")
+    assert found.suggestion == "hotline.free_dial"
+    assert "lost.yml line 6 (utter_lost_card): {hotline.free_dail}" in str(found)
 
 
 def test_no_phone_number_is_typed_outside_the_facts_file():

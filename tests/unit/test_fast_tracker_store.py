@@ -136,24 +136,3 @@ def test_cache_size_zero_always_reads_the_database(tmp_path: Path) -> None:
     run(fast.save(tracker))
     seen = run(fast.retrieve("f"))
     assert seen is not tracker and dicts(seen) == dicts(tracker)
-
-
-def test_action_result_validation_unchanged() -> None:
-    import jsonschema
-    from rasa.core.actions.action import RemoteAction
-    from rasa.utils.endpoints import EndpointConfig
-
-    from maina_rasa import speedups
-
-    assert speedups.apply()
-    action = RemoteAction("validate_lifecycle_form", EndpointConfig("http://127.0.0.1:1"))
-    good = {"events": [{"event": "slot", "name": "birth_date", "value": "2000-01-01"}],
-            "responses": [{"text": "ok"}]}
-    assert action._validate_action_result(good) is True
-    for bad in ({"events": "x", "responses": []}, {"events": [], "responses": [1]}):
-        with pytest.raises(jsonschema.ValidationError) as ours:
-            action._validate_action_result(bad)
-        with pytest.raises(jsonschema.ValidationError) as theirs:
-            jsonschema.validate(bad, action.action_response_format_spec())
-        assert ours.value.message.startswith(theirs.value.message)
-        assert "Failed to validate Action server response" in ours.value.message

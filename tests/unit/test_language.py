@@ -264,7 +264,7 @@ def test_line_postbacks_do_not_force_japanese():
     texts) must not reach Rasa as metadata, or every button press would switch to Japanese."""
     import asyncio
 
-    from maina_rasa.channels.line import LineInput
+    from maina_rasa.channels.line.channel import LineInput
 
     received = []
 

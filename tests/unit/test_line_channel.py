@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import json
 import logging
+import os
+import shutil
 import socket
-import sys
+import subprocess
 import threading
 import time
 import uuid
@@ -26,35 +27,34 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-for _path in (str(ROOT), str(HERE)):
-    if _path not in sys.path:
-        sys.path.insert(0, _path)
+from fake_line_server import FakeLineServer
+from line_openapi import LineSchemas
+from rasa.core.channels.channel import UserMessage
+from sanic import Sanic
 
-from sanic import Sanic  # noqa: E402
-from rasa.core.channels.channel import UserMessage  # noqa: E402
-
-from fake_line_server import FakeLineServer  # noqa: E402
-from maina_rasa.channels import common  # noqa: E402
-from maina_rasa.channels.line import (  # noqa: E402
+from maina_rasa.channels import common
+from maina_rasa.channels.line import richmenu
+from maina_rasa.channels.line.api import LineApiClient, compute_signature, verify_signature
+from maina_rasa.channels.line.channel import (
     FOLLOW_PAYLOAD,
-    NON_TEXT_HINT,
     LineInput,
     LineOutput,
+    LocalEventIds,
+    RedisEventIds,
+    event_ids_for,
 )
-from maina_rasa.line_api import (  # noqa: E402
+from maina_rasa.channels.line.messages import (
     MAX_LABEL,
     MAX_TEXT,
-    OVERFLOW_NOTE,
-    LineApiClient,
     build_line_messages,
-    compute_signature,
     split_text,
     utf16_len,
-    verify_signature,
 )
-from maina_rasa.line_schema import LineSchemas  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+LINE_DIR = ROOT / "maina_rasa" / "channels" / "line"
+NON_TEXT_HINT = common.render("line_non_text_hint", "ja")
+OVERFLOW_NOTE = common.render("line_overflow_note", "ja")
 
 SECRET = "test-channel-secret"
 TOKEN = "test-access-token"
@@ -101,7 +101,8 @@ def postback_event(data: str, user: str = USER) -> Dict[str, Any]:
 
 
 def follow_event(user: str = USER) -> Dict[str, Any]:
-    return _event("follow", {"type": "user", "userId": user}, replyToken=uuid.uuid4().hex, follow={"isUnblocked": False})
+    return _event("follow", {"type": "user", "userId": user}, replyToken=uuid.uuid4().hex,
+                  follow={"isUnblocked": False})
 
 
 def sticker_event(source: Dict[str, Any]) -> Dict[str, Any]:
@@ -109,7 +110,8 @@ def sticker_event(source: Dict[str, Any]) -> Dict[str, Any]:
         "message",
         source,
         replyToken=uuid.uuid4().hex,
-        message={"type": "sticker", "id": "1", "quoteToken": "q", "packageId": "446", "stickerId": "1988", "stickerResourceType": "STATIC"},
+        message={"type": "sticker", "id": "1", "quoteToken": "q", "packageId": "446", "stickerId": "1988",
+                 "stickerResourceType": "STATIC"},
     )
 
 
@@ -194,13 +196,17 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def serve_channel(channel: LineInput, handler: Callable[[UserMessage], Awaitable[Any]]):
-    """A Sanic app on a free localhost port with ``channel`` mounted like Rasa does."""
+async def serve_channel(channel: LineInput, handler: Callable[[UserMessage], Awaitable[Any]],
+                        agent: Any = None):
+    """A Sanic app on a free localhost port with ``channel`` mounted like Rasa does
+    (``agent`` becomes ``app.ctx.agent``, as rasa.core.run sets it)."""
     # As sanic-testing does: lets several apps start in one process (Sanic's
     # TouchUp otherwise rewrites its own already rewritten methods).
     Sanic.test_mode = True
     app = Sanic("line_test_" + uuid.uuid4().hex[:10])
     app.config.MOTD = False
+    if agent is not None:
+        app.ctx.agent = agent
     app.blueprint(channel.blueprint(handler), url_prefix="/webhooks/line")
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -214,12 +220,12 @@ async def serve_channel(channel: LineInput, handler: Callable[[UserMessage], Awa
 
 
 @contextlib.asynccontextmanager
-async def harness(rasa: Optional[FakeRasa] = None, **channel_kwargs: Any):
+async def harness(rasa: Optional[FakeRasa] = None, agent: Any = None, **channel_kwargs: Any):
     rasa = rasa or FakeRasa()
     async with FakeLineServer(token=TOKEN) as line:
         channel = LineInput(SECRET, TOKEN, api_base_url=line.base_url, **channel_kwargs)
         channel.client.backoff = 0.01
-        async with serve_channel(channel, rasa) as url:
+        async with serve_channel(channel, rasa, agent) as url:
             async with aiohttp.ClientSession() as http:
                 yield Harness(line, channel, rasa, http, url)
 
@@ -445,7 +451,8 @@ def test_other_events_are_acknowledged_and_ignored():
                 _event("leave", {"type": "group", "groupId": GROUP}),
                 _event("unsend", unsend={"messageId": "1"}),
                 sticker_event({"type": "group", "groupId": GROUP, "userId": USER}),
-                _event("message", message={"type": "text", "id": "9", "quoteToken": "q", "text": "standby"}, replyToken="r", mode="standby"),
+                _event("message", message={"type": "text", "id": "9", "quoteToken": "q", "text": "standby"},
+                       replyToken="r", mode="standby"),
             ]
             assert await h.post(webhook_body(*events)) == 200
             assert h.rasa.received == []
@@ -459,6 +466,26 @@ def test_sticker_in_one_to_one_chat_gets_a_hint():
         async with harness() as h:
             assert await h.post(webhook_body(sticker_event({"type": "user", "userId": USER}))) == 200
             assert h.rasa.received == []
+            assert [m["text"] for m in reply_messages(h.line)] == [NON_TEXT_HINT]
+
+    run(scenario())
+
+
+def test_line_texts_follow_the_language_the_chat_writes_in():
+    async def scenario():
+        async with harness(FakeRasa(answers=lambda m: [{"text": "", "buttons": BUTTONS[:1]}])) as h:
+            await h.post(webhook_body(text_event("I lost my card")))
+            # buttons without text: the carrier bubble in English
+            assert reply_messages(h.line)[-1]["text"] == common.render("line_buttons_only", "en")
+            await h.post(webhook_body(sticker_event({"type": "user", "userId": USER})))
+            assert [m["text"] for m in reply_messages(h.line)] == [
+                common.render("line_non_text_hint", "en")]
+            await h.post(webhook_body(postback_event("/lost_card")))  # a button keeps English
+            assert reply_messages(h.line)[-1]["text"] == common.render("line_buttons_only", "en")
+            await h.post(webhook_body(text_event("カードをなくした")))
+            assert reply_messages(h.line)[-1]["text"] == common.render("line_buttons_only", "ja")
+            # another user who never wrote: Japanese
+            await h.post(webhook_body(sticker_event({"type": "user", "userId": OTHER_USER})))
             assert [m["text"] for m in reply_messages(h.line)] == [NON_TEXT_HINT]
 
     run(scenario())
@@ -575,6 +602,108 @@ def test_redelivered_event_is_processed_once():
     run(scenario())
 
 
+@pytest.fixture()
+def redis_server():
+    """A private redis-server on a free port (no disk), as the cluster runs it."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server missing (scripts/install_cluster_deps.sh installs it)")
+        pytest.skip("redis-server not installed (scripts/install_cluster_deps.sh)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+                break
+            assert time.monotonic() < deadline and process.poll() is None, "redis did not start"
+            time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_redelivery_to_the_other_server_is_skipped_with_a_shared_redis(redis_server):
+    """Two Rasa servers (two apps, two channels) whose lock store is one Redis: an event
+    LINE delivers to one and redelivers to the other is answered once."""
+    from types import SimpleNamespace
+
+    from maina_rasa.lock_store import AtomicRedisLockStore
+
+    def agent() -> Any:
+        return SimpleNamespace(lock_store=AtomicRedisLockStore(host="127.0.0.1", port=redis_server))
+
+    async def scenario():
+        rasa = FakeRasa()
+        async with harness(rasa, agent=agent()) as first, harness(rasa, agent=agent()) as second:
+            event = text_event("こんにちは")
+            assert await first.post(webhook_body(event)) == 200
+            again = dict(event, deliveryContext={"isRedelivery": True})
+            assert await second.post(webhook_body(again)) == 200
+            assert len(rasa.received) == 1
+            assert len(first.line.replies) + len(second.line.replies) == 1
+            assert isinstance(second.channel._event_ids, RedisEventIds)
+            # the same event at the same moment on both servers: still answered once
+            both = text_event("同時に届いた")
+            await asyncio.gather(first.post(webhook_body(both)), second.post(webhook_body(both)))
+            assert [m.text for m in rasa.received].count("同時に届いた") == 1
+
+    run(scenario())
+
+
+def test_single_server_keeps_event_ids_in_process():
+    from types import SimpleNamespace
+
+    from rasa.core.lock_store import InMemoryLockStore
+
+    assert event_ids_for(InMemoryLockStore()) is None
+    assert event_ids_for(None) is None
+
+    async def scenario():
+        async with harness(agent=SimpleNamespace(lock_store=InMemoryLockStore())) as h:
+            event = text_event("こんにちは")
+            assert await h.post(webhook_body(event)) == 200
+            assert await h.post(webhook_body(event)) == 200
+            assert isinstance(h.channel._event_ids, LocalEventIds)
+            assert len(h.rasa.received) == 1
+
+    run(scenario())
+
+
+def test_unreachable_redis_processes_the_event_rather_than_drop_it(caplog):
+    class DownRedis:
+        def set(self, *args: Any, **kwargs: Any) -> None:
+            raise ConnectionError("redis down")
+
+    async def scenario():
+        async with harness(event_ids=RedisEventIds(DownRedis())) as h:
+            assert await h.post(webhook_body(text_event("こんにちは"))) == 200
+            assert len(h.rasa.received) == 1
+
+    with caplog.at_level(logging.WARNING):
+        run(scenario())
+    assert "LINE event id check failed (ConnectionError)" in caplog.text
+
+
+def test_local_event_ids_forget_the_oldest():
+    async def scenario():
+        ids = LocalEventIds(capacity=2)
+        assert await ids.first_time("a") and await ids.first_time("b")
+        assert not await ids.first_time("a")
+        assert await ids.first_time("c")  # forgets b, the least recently seen
+        assert await ids.first_time("b")
+        assert len(ids) == 2
+
+    run(scenario())
+
+
 def test_events_of_one_user_run_in_order_others_in_parallel():
     async def scenario():
         async with harness(FakeRasa(delay=0.2)) as h:
@@ -630,6 +759,63 @@ def test_server_errors_are_retried_a_bounded_number_of_times():
             assert len(h.line.pushes) == attempts
             keys = {c.headers["X-Line-Retry-Key"] for c in h.line.pushes}
             assert len(keys) == 1  # the same retry key: LINE delivers at most once
+
+    run(scenario())
+
+
+@contextlib.asynccontextmanager
+async def scripted_api(*answers: Any):
+    """A tiny HTTP server answering each call with the next of ``answers``:
+    (status, headers) or a number of seconds to hang."""
+    from aiohttp import web
+
+    calls: List[float] = []
+    queue = list(answers)
+
+    async def handler(request: web.Request) -> web.Response:
+        calls.append(time.monotonic())
+        answer = queue.pop(0) if queue else (200, {})
+        if isinstance(answer, (int, float)):
+            await asyncio.sleep(answer)
+            answer = (200, {})
+        return web.json_response({"message": "x"}, status=answer[0], headers=answer[1])
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", calls
+    finally:
+        await runner.cleanup()
+
+
+def test_client_waits_as_long_as_retry_after_says():
+    async def scenario():
+        async with scripted_api((503, {"Retry-After": "1"}), (200, {})) as (url, calls):
+            client = LineApiClient(TOKEN, url, backoff=0.01)
+            result = await client.request("POST", "/v2/bot/message/push", json_body={})
+            assert result.ok and result.attempts == 2
+            assert calls[1] - calls[0] >= 0.95
+
+    run(scenario())
+
+
+def test_client_retries_a_timeout_only_for_idempotent_calls():
+    async def scenario():
+        async with scripted_api(5, 5, 5) as (url, calls):
+            client = LineApiClient(TOKEN, url, timeout=0.3, max_retries=2, backoff=0.01)
+            result = await client.request("POST", "/v2/bot/message/reply", json_body={})
+            assert (result.ok, result.error, result.ambiguous, result.attempts) == (
+                False, "timeout", True, 1)
+            assert len(calls) == 1  # LINE may have got it: never sent twice
+        async with scripted_api(5, 5, (200, {})) as (url, calls):
+            client = LineApiClient(TOKEN, url, timeout=0.3, max_retries=2, backoff=0.01)
+            result = await client.request("GET", "/v2/bot/richmenu/list", retry_timeouts=True)
+            assert result.ok and result.attempts == 3 and len(calls) == 3
 
     run(scenario())
 
@@ -793,6 +979,8 @@ def test_overflow_keeps_five_and_says_so():
     assert len(messages) == 5
     assert messages[-1]["text"].endswith(OVERFLOW_NOTE)
     MESSAGING.validate("ReplyMessageRequest", {"replyToken": "t", "messages": messages})
+    english = build_line_messages(huge, language="en")
+    assert english[-1]["text"].endswith(common.render("line_overflow_note", "en"))
 
 
 button_strategy = st.fixed_dictionaries(
@@ -870,7 +1058,7 @@ def test_enabled_by_module_path_from_credentials_yml(monkeypatch, tmp_path):
     monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "env-token")
     monkeypatch.setenv("LINE_API_BASE_URL", "https://api.line.me")
     monkeypatch.setenv("LINE_USE_PUSH_FALLBACK", "false")
-    key = "maina_rasa.channels.line.LineInput"
+    key = "maina_rasa.channels.line.channel.LineInput"
     snippet = tmp_path / "credentials.yml"
     snippet.write_text(
         f"{key}:\n"
@@ -893,26 +1081,14 @@ def test_enabled_by_module_path_from_credentials_yml(monkeypatch, tmp_path):
 
 
 # --------------------------------------------------------------------------
-# Rich menu script
-
-
-def _load_richmenu_script():
-    spec = importlib.util.spec_from_file_location("line_richmenu", ROOT / "scripts" / "line_richmenu.py")
-    module = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-richmenu = _load_richmenu_script()
+# Rich menu
 
 
 def test_committed_rich_menu_matches_the_script_and_the_spec():
-    committed = json.loads((ROOT / "line" / "richmenu.json").read_text("utf-8"))
+    committed = json.loads((LINE_DIR / "richmenu.json").read_text("utf-8"))
     assert committed == richmenu.build_rich_menu(committed["size"]["height"])
     MESSAGING.validate("RichMenuRequest", committed)
-    menu, image = richmenu.validate_files(ROOT / "line" / "richmenu.json", ROOT / "line" / "richmenu.png")
+    menu, image = richmenu.validate_files(LINE_DIR / "richmenu.json", LINE_DIR / "richmenu.png")
     assert [a["action"]["data"] for a in menu["areas"]] == [
         "/lost_card", "/ask_my_expiry", "/pin_overview", "/konbini_what", "/address_name_change", "/contact_city",
     ]
@@ -946,26 +1122,24 @@ def test_generate_fails_clearly_without_a_font(monkeypatch):
 
 def test_validate_rejects_bad_menus(tmp_path):
     menu = richmenu.build_rich_menu()
-    menu["areas"][0]["action"]["label"] = "ラベル" * 10  # > 20
+    menu["areas"][5]["bounds"]["x"] = 2000
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(menu), "utf-8")
-    with pytest.raises(richmenu.RichMenuError, match="label"):
-        richmenu.validate_files(bad, None)
-    menu = richmenu.build_rich_menu()
-    menu["areas"][5]["bounds"]["x"] = 2000
-    bad.write_text(json.dumps(menu), "utf-8")
     with pytest.raises(richmenu.RichMenuError, match="outside"):
+        richmenu.validate_files(bad, None)
+    bad.write_text('{"size": {"width": 2500}}', "utf-8")
+    with pytest.raises(richmenu.RichMenuError, match="not a rich menu JSON"):
         richmenu.validate_files(bad, None)
     good = tmp_path / "good.json"
     good.write_text(json.dumps(richmenu.build_rich_menu(843)), "utf-8")
     with pytest.raises(richmenu.RichMenuError, match="image is"):
-        richmenu.validate_files(good, ROOT / "line" / "richmenu.png")  # 1686 high
+        richmenu.validate_files(good, LINE_DIR / "richmenu.png")  # 1686 high
 
 
 def test_register_rich_menu_against_fake_api(monkeypatch):
     async def scenario():
         async with FakeLineServer(token=TOKEN) as line:
-            menu, image = richmenu.validate_files(ROOT / "line" / "richmenu.json", ROOT / "line" / "richmenu.png")
+            menu, image = richmenu.validate_files(LINE_DIR / "richmenu.json", LINE_DIR / "richmenu.png")
             client = LineApiClient(TOKEN, line.base_url)
             first = await richmenu.register(menu, image, client)
             assert line.default_rich_menu == first
@@ -990,6 +1164,14 @@ def test_register_rich_menu_against_fake_api(monkeypatch):
             monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "wrong")
             code = await loop.run_in_executor(None, richmenu.main, ["register"])
             assert code == 2
+
+            # LINE validates the JSON before anything is created
+            bad = richmenu.build_rich_menu()
+            bad["areas"][0]["action"]["label"] = "ラベル" * 10  # > 20
+            menus = dict(line.rich_menus)
+            with pytest.raises(richmenu.RichMenuError, match="LINE says the rich menu is invalid"):
+                await richmenu.register(bad, image, client)
+            assert line.rich_menus == menus
 
     run(scenario())
 
@@ -1079,7 +1261,8 @@ event_fields = st.fixed_dictionaries(
                 optional={"text": st.one_of(st.text(max_size=300), json_values), "id": st.text(max_size=5)},
             ),
         ),
-        "postback": st.one_of(json_values, st.fixed_dictionaries({"data": st.one_of(st.text(max_size=300), json_values)})),
+        "postback": st.one_of(
+            json_values, st.fixed_dictionaries({"data": st.one_of(st.text(max_size=300), json_values)})),
     },
 )
 webhook_like = st.fixed_dictionaries(
@@ -1102,8 +1285,13 @@ header_values = st.text(
     body=bodies,
     signing=st.sampled_from(["good", "good", "good", "none", "random", "other-secret"]),
     random_signature=header_values,
-    content_type=st.one_of(st.none(), st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]), header_values),
-    extra=st.dictionaries(st.sampled_from(["X-Line-Retry", "Accept", "X-Forwarded-For", "User-Agent"]), header_values, max_size=3),
+    content_type=st.one_of(
+        st.none(),
+        st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+        header_values,
+    ),
+    extra=st.dictionaries(st.sampled_from(["X-Line-Retry", "Accept", "X-Forwarded-For", "User-Agent"]),
+                          header_values, max_size=3),
 )
 def test_fuzz_webhook_never_500(background, body, signing, random_signature, content_type, extra):
     headers = dict(extra)

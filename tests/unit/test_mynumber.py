@@ -22,7 +22,7 @@ from maina.mynumber import (
 
 VALID = "123456789018"  # check digit 8, computed by hand below
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-SEPARATOR_CHARS = " 　\n\t-‐‑‒–—―ー−－ｰ.．・_\u200b"
+SEPARATOR_CHARS = " 　\n\t-‐‑‒–—―ー−－ｰ.．・_\u200b/／,，、〜～~()（）［］「」"
 JAPANESE = (
     "あいうえおかきくけこさしすせそなにぬねのまみむめもやゆよわをん"
     "アイウエオカキクケコマイナンバーカード番号申請再発行手数料円市役所窓口"
@@ -69,9 +69,9 @@ def test_any_formatting_of_twelve_digits_is_masked(number, prefix, suffix):
 def test_no_four_digit_piece_survives_next_to_other_numbers(number, other, middle):
     digits, text = number
     _, other_text = other
-    message = f"電話0144-32-6492、{text}です。{middle}もうひとつ{other_text}"
+    message = f"電話0144-32-6492で、{text}です。{middle}もうひとつ{other_text}"
     result = mask_my_numbers(message)
-    assert result.text == f"電話0144-32-6492、{MARKER}です。{middle}もうひとつ{MARKER}"
+    assert result.text == f"電話0144-32-6492で、{MARKER}です。{middle}もうひとつ{MARKER}"
     assert result.found == 2
     survivors = digit_string(result.text)
     assert survivors == "0144326492"
@@ -95,10 +95,67 @@ def test_no_four_digit_piece_survives_next_to_other_numbers(number, other, middl
         "1234\n5678\n9018",
         "1234\u200b5678\u200b9018",
         "2019-03-10-1234",  # looks like a date + 4 digits: still 12 digits
+        # slashes, commas, wave dashes and brackets between the groups (issue 13)
+        "1234/5678/9018",
+        "1234／5678／9018",
+        "1234,5678,9018",
+        "1234，5678，9018",
+        "1234、5678、9018",
+        "1234〜5678〜9018",
+        "1234～5678～9018",
+        "1234~5678~9018",
+        "123,456,789,018",  # typed like an amount: still 12 digits
+        "2019/03/10/1234",
     ],
 )
 def test_common_formats_are_masked(text):
     assert mask_my_numbers(f"番号は{text}です").text == f"番号は{MARKER}です"
+
+
+@pytest.mark.parametrize("run", ["1234567890181", "１２３４５６７８９０１８１", "9123456789018"])
+def test_a_thirteen_digit_run_is_masked(run):
+    # a My Number with one digit typed twice is still personal data
+    result = mask_my_numbers(f"番号は{run}です")
+    assert result.text == f"番号は{MARKER}です"
+    assert result.found == 1
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "0144326492",  # fixed line: 10 digits
+        "09012345678",  # mobile: 11 digits, the longest Japanese number
+        "05038181250",  # IP phone
+        "+8613812345678",  # international numbers carry their "+" (E.164): skipped
+    ],
+)
+def test_a_phone_number_is_never_masked_by_the_thirteen_digit_rule(phone):
+    assert mask_my_numbers(f"電話は{phone}です").text == f"電話は{phone}です"
+
+
+def test_a_japanese_mobile_in_international_form_has_twelve_digits_and_is_masked():
+    # known over-masking, documented in maina/mynumber.py: 81 + 10 digits = 12 digits
+    assert mask_my_numbers("+81 90-1234-5678").text == f"+{MARKER}"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(1234)5678-9018", f"({MARKER}"),
+        ("（1234）5678-9018", f"（{MARKER}"),
+        ("[1234] [5678] [9018]", f"[{MARKER}]"),
+        ("「1234」「5678」「9018」", f"「{MARKER}」"),
+    ],
+)
+def test_brackets_between_the_groups_are_masked(text, expected):
+    # the mask runs from the first to the last digit: the outer brackets stay
+    assert mask_my_numbers(f"番号は{text}です").text == f"番号は{expected}です"
+
+
+def test_a_phone_number_glued_to_a_my_number_by_separators_is_masked_with_it():
+    # recall first: which digits belong to which number cannot be known
+    result = mask_my_numbers("0144-32-6492、12-3456789018")
+    assert not any(is_digit_char(ch) for ch in result.text)
 
 
 def test_valid_and_invalid_check_digits_are_both_masked():
@@ -154,10 +211,11 @@ def test_two_numbers_in_one_chain_count_twice():
         "2024.12.02 2025.12.01",
         "受理番号 12345678",
         "受理番号 1234567890",
-        "1234567890181",  # 13 digits: not a My Number
+        "12345678901812",  # 14 digits: not a mistyped My Number
         "1234567890123456",  # a 16-digit card number typed without spaces
         "1,000円と250円と450円",
-        "1,000 2,000 3,000 4,000",
+        "1,000円、2,000円",
+        "2019/03/10, 2024/12/02",  # dates are atomic, 8 + 8 digits
         "9:30〜20:00",
         "12345678901/2345678901",
         "",
@@ -179,22 +237,32 @@ def test_fewer_than_twelve_digits_are_unchanged(number, prefix, suffix):
 
 
 @given(
-    st.text(alphabet="0123456789", min_size=13, max_size=40),
+    st.text(alphabet="0123456789", min_size=14, max_size=40),
     st.booleans(),
     japanese,
     japanese,
 )
-def test_contiguous_runs_longer_than_twelve_are_unchanged(digits, wide, prefix, suffix):
+def test_contiguous_runs_longer_than_thirteen_are_unchanged(digits, wide, prefix, suffix):
     if wide:
         digits = digits.translate(FULL_WIDTH)
     message = prefix + digits + suffix
     assert mask_my_numbers(message).text == message
 
 
-@pytest.mark.parametrize("extra", ["1", "12", "1234"])
+@pytest.mark.parametrize("extra", ["12", "1234"])
 def test_twelve_digits_glued_to_more_digits_are_not_partially_masked(extra):
     for text in (VALID + extra, extra + VALID):
         assert mask_my_numbers(text).text == text
+
+
+def test_twelve_digits_glued_to_one_more_digit_are_masked_whole():
+    for text in (VALID + "1", "1" + VALID):
+        assert mask_my_numbers(text).text == MARKER
+
+
+def test_a_list_of_amounts_with_twelve_digits_is_masked():
+    # commas join groups now; recall first: four bare amounts look like a grouped number
+    assert MARKER in mask_my_numbers("1,000 2,000 3,000 4,000").text
 
 
 # --- check digit ------------------------------------------------------------------------

@@ -34,3 +34,27 @@ def test_my_number_marker_is_not_model_input():
 
 def test_longer_spellings_win_over_their_parts():
     assert normalize("ゆうこうきげん") == "有効期限"
+
+
+def test_half_width_katakana_is_read_as_the_words_residents_mean():
+    assert normalize("ﾏｲﾅﾝﾊﾞｰｶｰﾄﾞ ﾌﾝｼﾂ ﾄﾞｳｽﾙ") == "マイナンバーカード 紛失 どうする"
+    assert normalize("ﾏｲﾅﾎﾟｰﾀﾙ") == "マイナポータル"
+    assert normalize("マイナポータル") == "マイナポータル"  # full-width loanwords stay
+
+
+def test_maina_alone_is_the_card():
+    assert normalize("マイナ落とした") == "マイナンバーカード落とした"
+    for word in ("マイナ保険証", "マイナポイント", "マイナちゃん", "マイナス", "マイナー"):
+        assert "マイナンバーカード" not in normalize(word), word
+
+
+def test_negated_phrases_are_dropped():
+    assert normalize("紛失ではなく、カードが割れた") == "カードが割れた"
+    assert normalize("じゃなくて戸籍謄本 いくら") == "戸籍謄本 いくら"
+    assert normalize("2019年じゃなくて2018年") == "2019年じゃなくて2018年"  # a date correction
+    assert normalize("有効ではなくなった") == "有効ではなくなった"
+    assert normalize("its not lost but broken") == "its broken"
+
+
+def test_a_death_is_not_a_lost_card():
+    assert "なくし" not in normalize("妻を亡くしました")

@@ -69,7 +69,10 @@ def test_every_topic_has_a_label():
     from maina import conversation
     from maina.report import labels
 
-    assert set(conversation.tables().topics) <= set(labels.TOPICS)
+    for name, topic in conversation.tables().topics.items():
+        assert topic.label.get("ja") and topic.label.get("en"), name
+        assert labels.topic_label(name, "en") == topic.label["en"]
+    assert labels.topic_label("card") == labels.CARD_GROUP["ja"]
 
 
 def test_unanswered_questions_grouped_with_closest_topic(report):

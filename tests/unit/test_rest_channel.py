@@ -157,7 +157,7 @@ def test_credentials_create_the_channel():
 
 def test_my_number_is_masked_before_rasa_and_a_warning_comes_first():
     rasa = FakeRasa()
-    status, body = post(rasa, {"sender": "web-2", "message": f"番号は1234 5678 9018です。カードの期限は？"})
+    status, body = post(rasa, {"sender": "web-2", "message": "番号は1234 5678 9018です。カードの期限は？"})
     assert status == 200
     (message,) = rasa.received
     assert message.text == f"番号は{MARKER}です。カードの期限は？"
@@ -243,6 +243,38 @@ def test_apology_with_city_phone_when_rasa_says_nothing(rasa):
     assert str(facts.value("city.tel")) in apology
     assert str(facts.value("city.office")) in apology
     assert apology == common.render("no_response_apology", "ja")
+
+
+def test_a_cancelled_turn_is_cancelled_not_answered(caplog):
+    """Sanic cancels a handler on timeout or shutdown: the cancellation must propagate,
+    not be swallowed into an apology for a client that is gone."""
+    started = asyncio.Event()
+
+    async def slow_rasa(message: UserMessage) -> None:
+        started.set()
+        await asyncio.sleep(3600)
+
+    async def scenario() -> None:
+        channel = GuardedRestInput()
+        valid = channel._parse(_request({"sender": "web-c", "message": "こんにちは"}))
+        task = asyncio.ensure_future(channel.handle(slow_rasa, valid))
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert task.cancelled()
+
+    with caplog.at_level("ERROR"):
+        run(scenario)
+    assert "rest.message.received.timeout" in caplog.text
+
+
+class _request:
+    """The parts of a Sanic request that GuardedRestInput._parse reads."""
+
+    def __init__(self, payload: Any) -> None:
+        self.body = json.dumps(payload).encode()
+        self.headers = {"content-length": str(len(self.body))}
 
 
 def test_english_apology():
@@ -452,7 +484,8 @@ def test_channel_texts_type_no_numbers():
     [
         ("カードをなくした", None, "ja"),
         ("I lost my card", None, "en"),
-        ("I lost my カード", None, "ja"),
+        ("I lost my カード", None, "en"),  # English around one Japanese word, as the NLU reads it
+        ("カードなくした", {"language": "fr"}, "ja"),
         (f"my number {MARKER}", None, "en"),
         ("", None, "ja"),
         ("12345", None, "ja"),

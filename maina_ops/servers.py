@@ -1,9 +1,6 @@
-#!/usr/bin/env python3
-"""Start, check and stop the action server and Rasa on localhost (used by `make run` and tests).
+"""Start, check and stop the action server and Rasa on localhost (`make run`, tests, bench, load).
 
-    python scripts/servers.py start   # background, logs and pids in run/
-    python scripts/servers.py stop
-
+Command line: ``python -m maina_ops servers start|stop|shell`` (maina_ops/__main__.py).
 Settings come from the environment, with defaults from scripts/defaults.env.
 """
 from __future__ import annotations
@@ -13,7 +10,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -62,7 +58,8 @@ def wait_until_up(url: str, seconds: float, proc: Optional[subprocess.Popen] = N
 def start_action_server(env: Dict[str, str], run_dir: Path) -> subprocess.Popen:
     log = open(run_dir / f"actions-{env['MAINA_ACTION_PORT']}.log", "ab")
     return subprocess.Popen(
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions",
+        # `rasa run actions` after the start-up checks (facts file; maina_rasa/startup.py)
+        [str(VENV_BIN / "python"), "-m", "maina_rasa.action_server", "--actions", "actions",
          "--port", env["MAINA_ACTION_PORT"]],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
@@ -146,7 +143,11 @@ def stop_process(pid: int, seconds: float = 10.0) -> None:
         pass
 
 
-def start(model: str = "models/maina.tar.gz") -> int:
+def start(model: str = "models/maina.tar.gz") -> Dict[str, str]:
+    """`make run`: both servers in the background (pids in run/pids.json); their settings.
+
+    Raises RuntimeError (after stopping what started) if they do not come up.
+    """
     env = settings()
     run_dir = ROOT / "run"
     run_dir.mkdir(exist_ok=True)
@@ -154,32 +155,21 @@ def start(model: str = "models/maina.tar.gz") -> int:
     actions = start_action_server(env, run_dir)
     rasa = start_rasa(env, run_dir, model)
     (run_dir / "pids.json").write_text(json.dumps({"actions": actions.pid, "rasa": rasa.pid}))
-    base = f"http://localhost:{env['MAINA_RASA_PORT']}"
     ok_actions = wait_until_up(f"http://127.0.0.1:{env['MAINA_ACTION_PORT']}/health", 120, actions)
     ok_rasa = wait_until_up(f"http://127.0.0.1:{env['MAINA_RASA_PORT']}/", 300, rasa)
     if not (ok_actions and ok_rasa):
-        print("Servers did not start; see run/*.log", file=sys.stderr)
         stop()
-        return 1
-    print(f"""
-マイナちゃん is running.
-  Web chat (demo page):  {base}/chat/
-  Office tablet (kiosk): {base}/kiosk/
-  REST channel:          POST {base}/webhooks/rest/webhook  {{"sender": "me", "message": "カードをなくした"}}
-  LINE webhook:          {base}/webhooks/line/webhook
-  Action server:         http://localhost:{env['MAINA_ACTION_PORT']}/health
-Logs: run/*.log    Stop: make stop
-""")
-    return 0
+        raise RuntimeError("Servers did not start; see run/*.log")
+    return env
 
 
-def stop() -> int:
+def stop() -> None:
+    """Stops what :func:`start` started."""
     pid_file = ROOT / "run" / "pids.json"
     if pid_file.exists():
         for pid in json.loads(pid_file.read_text()).values():
             stop_process(int(pid))
         pid_file.unlink()
-    return 0
 
 
 def shell() -> int:
@@ -189,8 +179,3 @@ def shell() -> int:
     command = [str(VENV_BIN / "rasa"), "shell", "--model", "models/maina.tar.gz",
                "--endpoints", "endpoints.yml"]
     return subprocess.call(command, cwd=ROOT, env=env)
-
-
-if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else "start"
-    sys.exit({"start": start, "stop": stop, "shell": shell}.get(command, lambda: 2)())

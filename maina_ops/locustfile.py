@@ -1,26 +1,36 @@
-"""Locust users for `make load` / `make test-load`: residents chatting through the REST channel.
+"""The one Locust user of the project: residents chatting through the REST channel.
 
-Run by load/run_load.py (headless); it also checks the tracker store afterwards. Settings
-come from the environment:
+Run headless by load/run_load.py (`make load`, `make test-load`) and bench/run_bench.py
+(`make bench`, `make test-bench`), from their Locust venvs. Settings from the environment:
 
-* LOAD_RUN_ID   prefix of the sender ids (default "load")
-* LOAD_SENT     where to write, when locust quits, what each conversation sent (in order)
-                and every request's latency (JSON)
-* LOAD_WAIT     think time between two messages, "min,max" seconds (default "2,6")
-* LOAD_STOP_SENDING_AT  wall-clock time (epoch s) after which no new message is sent, so
-                that Locust's stop at the end of the run cuts no turn in half (a turn whose
-                HTTP request is cancelled is not stored by Rasa)
+* MAINA_LOAD_SCENARIO   ``residents`` (default, the load test): each simulated resident
+                        plays a scenario — a few questions of :data:`QUESTIONS` (mixed topics,
+                        some with a My Number the guard must mask), the lifecycle calculator
+                        as a form over three turns, or the calculator in one sentence — then
+                        starts a new conversation, like the next resident at the tablet.
+                        ``questions`` (the benchmark): each user walks the lines of
+                        MAINA_LOAD_QUESTIONS from its own starting point, a new conversation
+                        every MAINA_LOAD_TURNS questions (default 10), so a run measures the
+                        bot and not the length of one huge tracker.
+* MAINA_LOAD_WAIT       think time between two messages, "min,max" seconds (default "2,6";
+                        "0" is a closed loop: N users = N requests in flight)
+* MAINA_LOAD_RUN_ID     prefix of the sender ids (default "load")
+* MAINA_LOAD_OUT        where to write, when Locust quits, what each conversation sent (in
+                        order), every request's (start, latency ms, ok) and the start/stop
+                        marks (JSON)
+* MAINA_LOAD_STOP_SENDING_AT  wall-clock time (epoch s) after which no new message is sent,
+                        so that Locust's stop at the end of a run cuts no turn in half (a turn
+                        whose HTTP request is cancelled is not stored by Rasa)
 
-Each simulated resident holds one conversation at a time (its own sender id) and plays a
-scenario: a few questions from :data:`QUESTIONS` (mixed topics, some with a My Number that
-the guard must mask), the lifecycle calculator as a form over three turns, or the
-calculator in one sentence. Between messages it "thinks" (LOAD_WAIT). After a scenario it
-starts a new conversation, like the next resident at the office tablet.
+Latency is measured here around the whole request (send, Rasa's turn, read the body) with
+``time.perf_counter`` and kept raw, so percentiles are exact (maina_ops.measure) rather than
+Locust's rounded histogram. A request fails unless: status 200, a non-empty JSON list of
+messages, each a dict with a non-empty ``text`` or buttons. In the ``residents`` scenario also
+not the apology the channels send when Rasa said nothing (a degraded turn), and — where the
+scenario knows the answer — the answer holds the expected fact; the benchmark counts
+apologies separately (from the server logs) instead.
 
-A request fails (and counts in Locust's failures) unless: status 200, a non-empty JSON list
-of messages, every message a dict with a non-empty ``text`` or buttons, not the apology the
-channels send when Rasa said nothing (a degraded turn), and — where the scenario knows the
-answer — the answer holds the expected fact (e.g. the free dial number, the expiry date).
+Standard library and Locust only: no project import (Locust loads this file by path).
 """
 from __future__ import annotations
 
@@ -34,11 +44,13 @@ from typing import Dict, List, Optional, Tuple
 
 from locust import FastHttpUser, between, events, task
 
-RUN_ID = os.environ.get("LOAD_RUN_ID", "load")
-SENT_FILE = os.environ.get("LOAD_SENT", "load-sent.json")
-_wait = [float(x) for x in os.environ.get("LOAD_WAIT", "2,6").split(",")]
+SCENARIO = os.environ.get("MAINA_LOAD_SCENARIO", "residents")
+RUN_ID = os.environ.get("MAINA_LOAD_RUN_ID", "load")
+OUT_FILE = os.environ.get("MAINA_LOAD_OUT", "load-sent.json")
+_wait = [float(x) for x in os.environ.get("MAINA_LOAD_WAIT", "2,6").split(",")]
 WAIT_MIN, WAIT_MAX = _wait[0], _wait[-1]
-STOP_SENDING_AT = float(os.environ.get("LOAD_STOP_SENDING_AT") or 0)
+STOP_SENDING_AT = float(os.environ.get("MAINA_LOAD_STOP_SENDING_AT") or 0)
+TURNS = max(1, int(os.environ.get("MAINA_LOAD_TURNS", "10")))
 
 APOLOGY_MARK = "いまうまくお返事できないみたい"  # common.CHANNEL_TEXTS["no_response_apology"]
 MY_NUMBER_WARNING = "マイナンバー（12けたの番号）は送らないでね"
@@ -70,6 +82,15 @@ FORM = [
 ]
 ONE_SHOT = [("1995/12/1生まれ、2020/2/14交付、私の有効期限は？", "2029年（令和11年）12月1日")]
 
+
+def _question_file() -> List[str]:
+    path = os.environ.get("MAINA_LOAD_QUESTIONS", "bench/questions.txt")
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+QUESTION_LIST = _question_file() if SCENARIO == "questions" else []
+
 _sent: Dict[str, List[Dict[str, object]]] = {}  # sender -> [{"message", "answered"}]
 _samples: List[Tuple[float, float, bool]] = []  # (start wall clock, latency ms, ok)
 _marks: Dict[str, float] = {}
@@ -89,15 +110,16 @@ def _stopped(**_: object) -> None:
 @events.quitting.add_listener
 def _write(**_: object) -> None:
     _marks.setdefault("stopped", time.time())
-    Path(SENT_FILE).write_text(
+    Path(OUT_FILE).write_text(
         json.dumps({"marks": _marks, "conversations": _sent, "samples": _samples},
                    ensure_ascii=False),
         encoding="utf-8",
     )
 
 
-def check_answer(status: int, content: bytes, expect: Optional[str]) -> Optional[str]:
-    """None if the answer is fine, else why not."""
+def check_answer(status: int, content: bytes, expect: Optional[str],
+                 strict: bool = True) -> Optional[str]:
+    """None if the answer is fine, else why not (``strict``: the apology is a failure)."""
     if status != 200:
         return f"status {status}"
     try:
@@ -112,7 +134,7 @@ def check_answer(status: int, content: bytes, expect: Optional[str]) -> Optional
             return "empty message"
         texts.append(message.get("text") or "")
     joined = "\n".join(texts)
-    if APOLOGY_MARK in joined:
+    if strict and APOLOGY_MARK in joined:
         return "apology (degraded turn)"
     if expect and expect not in joined:
         return f"expected {expect!r}"
@@ -128,12 +150,19 @@ class Resident(FastHttpUser):
     def on_start(self) -> None:
         self.number = next(_numbers)
         self.random = random.Random(self.number)  # reproducible scenarios per user
+        self.position = (self.number * 37) % max(1, len(QUESTION_LIST))
         self.conversation = -1
         self.script: List[Tuple[str, Optional[str]]] = []
 
     def _new_conversation(self) -> None:
         self.conversation += 1
         self.sender = f"{RUN_ID}-u{self.number}-c{self.conversation}"
+        if SCENARIO == "questions":
+            start = self.position
+            self.position += TURNS
+            self.script = [(QUESTION_LIST[(start + i) % len(QUESTION_LIST)], None)
+                           for i in range(TURNS)]
+            return
         kind = self.random.random()
         if kind < 0.3:
             self.script = list(FORM)
@@ -159,7 +188,8 @@ class Resident(FastHttpUser):
             catch_response=True,
         ) as response:
             record["answered"] = response.status_code != 0  # 0: no HTTP answer at all
-            problem = check_answer(response.status_code, response.content, expect)
+            problem = check_answer(response.status_code, response.content, expect,
+                                   strict=SCENARIO == "residents")
             if problem:
                 response.failure(f"{problem} (message {message!r})")
             else:

@@ -1,23 +1,24 @@
-#!/usr/bin/env python3
 """マイナちゃん's LINE rich menu: generate the image and JSON, validate, register.
 
-    python scripts/line_richmenu.py generate [--font FONT] [--out-dir line] [--compact]
-    python scripts/line_richmenu.py validate [--json line/richmenu.json] [--image line/richmenu.png]
-    python scripts/line_richmenu.py register [--json ...] [--image ...] [--replace] [--no-default]
+    python -m maina_rasa.channels.line.richmenu generate [--font FONT] [--out-dir DIR] [--compact]
+    python -m maina_rasa.channels.line.richmenu validate [--json richmenu.json] [--image richmenu.png]
+    python -m maina_rasa.channels.line.richmenu register [--json ...] [--image ...] [--replace] [--no-default]
 
 ``generate`` draws six labelled tiles (2 rows × 3 on 2500×1686, or on 2500×843
-with ``--compact``) into ``line/richmenu.png`` and writes
-``line/richmenu.json`` whose tappable areas match the tiles, each a postback
+with ``--compact``) into ``richmenu.png`` beside this file and writes
+``richmenu.json`` whose tappable areas match the tiles, each a postback
 action with a Rasa intent payload. It needs a Japanese font: ``--font PATH``,
 else ``$MAINA_CJK_FONT``, else the first Japanese font ``fc-list :lang=ja``
 reports, else a few well-known paths (Noto Sans CJK, IPAex, Takao, VL Gothic).
 On Debian/Ubuntu: ``apt-get install fonts-noto-cjk``.
 
-``validate`` checks the JSON against LINE's ``RichMenuRequest`` schema (from
-LINE's OpenAPI file, plus the limits LINE documents) and that the image is a
-PNG/JPEG of exactly the menu's size and at most 1 MB.
+``validate`` checks what LINE cannot see in the JSON alone: every tappable area
+lies inside the menu, and the image is a PNG/JPEG of exactly the menu's size and
+at most 1 MB. (The JSON itself is checked by LINE: ``register`` asks LINE's
+validate endpoint first; the tests check the committed menu against LINE's
+OpenAPI files, tests/unit/line_openapi.py.)
 
-``register`` validates, then calls the Messaging API: create the rich menu,
+``register`` validates, asks LINE to validate the JSON, then calls the Messaging API: create the rich menu,
 upload the image, set it as the default for all users (unless
 ``--no-default``), and with ``--replace`` delete older rich menus of the same
 name. Token: ``$LINE_CHANNEL_ACCESS_TOKEN``; API base: ``$LINE_API_BASE_URL``
@@ -39,17 +40,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+from maina_rasa.channels.line.api import API_BASE_URL, LineApiClient, default_data_api_base
 
-from maina_rasa.line_api import (  # noqa: E402
-    API_BASE_URL,
-    LineApiClient,
-    default_data_api_base,
-)
-
-DEFAULT_DIR = REPO_ROOT / "line"
+DEFAULT_DIR = Path(__file__).resolve().parent
 DEFAULT_JSON = DEFAULT_DIR / "richmenu.json"
 DEFAULT_IMAGE = DEFAULT_DIR / "richmenu.png"
 
@@ -152,7 +145,8 @@ def _fc_list_japanese() -> List[str]:
         return []
     files = sorted({line.split(":")[0].strip() for line in output.splitlines() if line.strip()})
     # Prefer bold sans faces: they read best on a phone.
-    files.sort(key=lambda f: (("Bold" not in f and "bold" not in f), ("Sans" not in f and "Gothic" not in f and "gothic" not in f), f))
+    files.sort(key=lambda f: (("Bold" not in f and "bold" not in f),
+                              ("Sans" not in f and "Gothic" not in f and "gothic" not in f), f))
     return files
 
 
@@ -207,7 +201,8 @@ def _wrap(label: str, font: Any, max_width: int) -> List[str]:
     return [label[:middle], label[middle:]]
 
 
-def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, int, int], bg: Tuple[int, int, int]) -> None:
+def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int,
+               fg: Tuple[int, int, int], bg: Tuple[int, int, int]) -> None:
     """Simple pictograms from primitives (no emoji font needed). ``s`` = half size."""
     w = max(6, s // 9)
     if kind == "card":
@@ -216,7 +211,8 @@ def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, in
         for i, dy in enumerate((-0.25, 0.0, 0.25)):
             draw.line((cx + s * 0.0, cy + s * dy, cx + s * (0.75 - 0.2 * i), cy + s * dy), fill=fg, width=w)
     elif kind == "calendar":
-        draw.rounded_rectangle((cx - s * 0.85, cy - s * 0.7, cx + s * 0.85, cy + s * 0.85), radius=s // 8, outline=fg, width=w)
+        draw.rounded_rectangle((cx - s * 0.85, cy - s * 0.7, cx + s * 0.85, cy + s * 0.85),
+                               radius=s // 8, outline=fg, width=w)
         draw.rectangle((cx - s * 0.85, cy - s * 0.7, cx + s * 0.85, cy - s * 0.35), fill=fg)
         for dx in (-0.45, 0.45):
             draw.line((cx + s * dx, cy - s * 0.95, cx + s * dx, cy - s * 0.55), fill=fg, width=w)
@@ -233,7 +229,8 @@ def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, in
         draw.ellipse((cx - s * 0.14, cy + s * 0.15, cx + s * 0.14, cy + s * 0.43), fill=bg)
         draw.rectangle((cx - s * 0.05, cy + s * 0.35, cx + s * 0.05, cy + s * 0.65), fill=bg)
     elif kind == "document":
-        draw.rounded_rectangle((cx - s * 0.65, cy - s * 0.9, cx + s * 0.65, cy + s * 0.9), radius=s // 10, outline=fg, width=w)
+        draw.rounded_rectangle((cx - s * 0.65, cy - s * 0.9, cx + s * 0.65, cy + s * 0.9),
+                               radius=s // 10, outline=fg, width=w)
         for i in range(4):
             y = cy + s * (-0.5 + 0.3 * i)
             draw.line((cx - s * 0.4, y, cx + s * (0.4 - 0.15 * (i == 3)), y), fill=fg, width=w)
@@ -243,11 +240,13 @@ def _draw_icon(draw: Any, kind: str, cx: int, cy: int, s: int, fg: Tuple[int, in
         draw.rectangle((cx - s * 0.7, cy - s * 0.1, cx + s * 0.7, cy + s * 0.85), fill=fg)
         draw.rectangle((cx - s * 0.2, cy + s * 0.3, cx + s * 0.2, cy + s * 0.85), fill=bg)
     elif kind == "phone":
-        draw.rounded_rectangle((cx - s * 0.5, cy - s * 0.95, cx + s * 0.5, cy + s * 0.95), radius=s // 5, outline=fg, width=w)
+        draw.rounded_rectangle((cx - s * 0.5, cy - s * 0.95, cx + s * 0.5, cy + s * 0.95),
+                               radius=s // 5, outline=fg, width=w)
         draw.line((cx - s * 0.15, cy - s * 0.75, cx + s * 0.15, cy - s * 0.75), fill=fg, width=w)
         draw.ellipse((cx - s * 0.1, cy + s * 0.62, cx + s * 0.1, cy + s * 0.82), fill=fg)
         for r in (0.35, 0.6):
-            draw.arc((cx + s * 0.4 - s * r, cy - s * 0.45 - s * r, cx + s * 0.4 + s * r, cy - s * 0.45 + s * r), 300, 30, fill=fg, width=w)
+            draw.arc((cx + s * 0.4 - s * r, cy - s * 0.45 - s * r, cx + s * 0.4 + s * r, cy - s * 0.45 + s * r),
+                     300, 30, fill=fg, width=w)
 
 
 def render_image(font_path: str, height: int = HEIGHT_FULL) -> bytes:
@@ -319,24 +318,20 @@ def image_size(data: bytes) -> Optional[Tuple[int, int]]:
 
 
 def validate_files(json_path: Path, image_path: Optional[Path]) -> Tuple[Dict[str, Any], Optional[bytes]]:
-    """Loads and checks the menu JSON (RichMenuRequest) and, if given, its image."""
-    from maina_rasa.line_schema import LineSchemas, PayloadInvalid, SpecNotFound
-
+    """Loads the menu JSON and checks its areas against its size and, if given, its image."""
     try:
         rich_menu = json.loads(Path(json_path).read_text("utf-8"))
-    except (OSError, ValueError) as error:
-        raise RichMenuError(f"{json_path}: cannot read JSON ({error})") from error
-    try:
-        LineSchemas.messaging_api().validate("RichMenuRequest", rich_menu)
-    except SpecNotFound as error:
-        raise RichMenuError(str(error)) from error
-    except PayloadInvalid as error:
-        raise RichMenuError(f"{json_path}: {error}") from error
-    size = rich_menu["size"]
-    for area in rich_menu["areas"]:
-        b = area["bounds"]
-        if b["x"] + b["width"] > size["width"] or b["y"] + b["height"] > size["height"]:
-            raise RichMenuError(f"{json_path}: area {b} lies outside the menu {size}")
+        size = rich_menu["size"]
+        bounds = [area["bounds"] for area in rich_menu["areas"]]
+        outside = [b for b in bounds
+                   if b["x"] < 0 or b["y"] < 0 or b["x"] + b["width"] > size["width"]
+                   or b["y"] + b["height"] > size["height"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise RichMenuError(f"{json_path}: not a rich menu JSON ({error!r})") from error
+    if not bounds:
+        raise RichMenuError(f"{json_path}: the menu has no areas")
+    if outside:
+        raise RichMenuError(f"{json_path}: area {outside[0]} lies outside the menu {size}")
     image = None
     if image_path is not None:
         try:
@@ -361,7 +356,11 @@ async def register(
     set_default: bool = True,
     replace: bool = False,
 ) -> str:
-    """Creates the menu, uploads the image, sets it as default; returns its id."""
+    """LINE validates the menu; creates it, uploads the image, sets it as default; its id."""
+    checked = await client.validate_rich_menu(rich_menu)
+    if not checked.ok:
+        raise RichMenuError(f"LINE says the rich menu is invalid: HTTP {checked.status} "
+                            f"{checked.error}")
     created = await client.create_rich_menu(rich_menu)
     rich_menu_id = (created.data or {}).get("richMenuId") if created.ok else None
     if not rich_menu_id:
@@ -400,7 +399,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description="マイナちゃん LINE rich menu")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    gen = sub.add_parser("generate", help="draw line/richmenu.png and write line/richmenu.json")
+    gen = sub.add_parser("generate", help="draw richmenu.png and write richmenu.json")
     gen.add_argument("--font", help="a .ttf/.otf/.ttc with Japanese glyphs")
     gen.add_argument("--out-dir", type=Path, default=DEFAULT_DIR)
     gen.add_argument("--compact", action="store_true", help="2500x843 instead of 2500x1686")
@@ -422,7 +421,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"wrote {json_path} and {image_path}")
         elif args.command == "validate":
             validate_files(args.json, args.image)
-            print(f"ok: {args.json} is a valid RichMenuRequest and {args.image} fits it")
+            print(f"ok: the areas of {args.json} lie inside the menu and {args.image} fits it")
         else:
             rich_menu, image = validate_files(args.json, args.image)
             client = client_from_env(args.api_base)

@@ -1,4 +1,4 @@
-"""maina_rasa.line_schema: LINE's OpenAPI files as real JSON Schema validation,
+"""tests/unit/line_openapi.py: LINE's OpenAPI files as real JSON Schema validation,
 including the discriminator-based subtypes (Message → TextMessage, Action →
 PostbackAction, Event → MessageEvent, ...)."""
 
@@ -6,17 +6,12 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft7Validator
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from maina_rasa.line_schema import (  # noqa: E402
+from line_openapi import (
     DOCUMENTED_LIMITS,
     LineSchemas,
     PayloadInvalid,
@@ -28,6 +23,8 @@ from maina_rasa.line_schema import (  # noqa: E402
     validate_webhook,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
+RICH_MENU = ROOT / "maina_rasa" / "channels" / "line" / "richmenu.json"
 MESSAGING = LineSchemas.messaging_api()
 MESSAGING_SPEC_ONLY = LineSchemas.messaging_api(strict=False)
 WEBHOOK = LineSchemas.webhook()
@@ -87,7 +84,7 @@ def test_spec_dir_from_environment(monkeypatch, tmp_path):
 
 
 def test_missing_spec_is_a_clear_error(monkeypatch, tmp_path):
-    import maina_rasa.line_schema as module
+    import line_openapi as module
 
     monkeypatch.setattr(module, "_candidate_dirs", lambda: iter([tmp_path]))
     with pytest.raises(SpecNotFound, match="LINE_OPENAPI_DIR"):
@@ -134,7 +131,8 @@ def test_compile_converts_nullable_and_leaves_property_names_alone():
 
 
 def test_valid_reply_with_quick_reply():
-    payload = reply(text("こんにちは"), text("どうする？", quickReply=quick(postback(), postback("期限", "/ask_my_expiry", "期限"))))
+    buttons = quick(postback(), postback("期限", "/ask_my_expiry", "期限"))
+    payload = reply(text("こんにちは"), text("どうする？", quickReply=buttons))
     assert errors("ReplyMessageRequest", payload) == []
     MESSAGING.validate("ReplyMessageRequest", payload)
     validate_messaging("ReplyMessageRequest", payload)
@@ -143,7 +141,8 @@ def test_valid_reply_with_quick_reply():
 def test_subtype_fields_are_really_checked():
     # a text message without text: invalid only because TextMessage is resolved
     assert any("'text' is a required property" in e for e in errors("ReplyMessageRequest", reply({"type": "text"})))
-    assert any("'text' is a required property" in e for e in errors("ReplyMessageRequest", reply({"type": "text"}), MESSAGING_SPEC_ONLY))
+    found = errors("ReplyMessageRequest", reply({"type": "text"}), MESSAGING_SPEC_ONLY)
+    assert any("'text' is a required property" in e for e in found)
     # unknown message type
     assert any("is not one of" in e for e in errors("ReplyMessageRequest", reply({"type": "hologram"})))
     # missing discriminator
@@ -163,7 +162,11 @@ def test_nested_discriminators_flex_message():
         "body": {
             "type": "box",
             "layout": "vertical",
-            "contents": [{"type": "text", "text": "マイナちゃん"}, {"type": "button", "action": {"type": "uri", "label": "市のサイト", "uri": "https://www.city.tomakomai.hokkaido.jp/"}}],
+            "contents": [
+                {"type": "text", "text": "マイナちゃん"},
+                {"type": "button", "action": {"type": "uri", "label": "市のサイト",
+                                              "uri": "https://www.city.tomakomai.hokkaido.jp/"}},
+            ],
         },
     }
     flex = {"type": "flex", "altText": "案内", "contents": bubble}
@@ -184,7 +187,8 @@ def test_spec_limits_messages_and_quick_reply_items():
     assert any("should be non-empty" in e or "too short" in e for e in errors("ReplyMessageRequest", reply()))
     many = quick(*[postback(f"b{i}", f"/i{i}", f"b{i}") for i in range(14)])
     assert any("too long" in e for e in errors("ReplyMessageRequest", reply(text(quickReply=many))))
-    assert any("too long" in e for e in errors("ReplyMessageRequest", reply(text(quickReply=many)), MESSAGING_SPEC_ONLY))
+    found = errors("ReplyMessageRequest", reply(text(quickReply=many)), MESSAGING_SPEC_ONLY)
+    assert any("too long" in e for e in found)
     long_data = postback(data="/" + "x" * 300)
     assert any("too long" in e for e in errors("ReplyMessageRequest", reply(text(quickReply=quick(long_data)))))
 
@@ -226,7 +230,7 @@ def test_payload_invalid_lists_errors_and_keeps_messages_short():
 
 
 def rich_menu():
-    return json.loads((ROOT / "line" / "richmenu.json").read_text("utf-8"))
+    return json.loads(RICH_MENU.read_text("utf-8"))
 
 
 def test_rich_menu_request():
@@ -279,18 +283,21 @@ def test_callback_request():
     # text message content needs quoteToken (TextMessageContent resolved)
     event = message_event()
     del event["message"]["quoteToken"]
-    assert any("quoteToken" in e for e in errors("CallbackRequest", {"destination": DESTINATION, "events": [event]}, WEBHOOK))
+    body = {"destination": DESTINATION, "events": [event]}
+    assert any("quoteToken" in e for e in errors("CallbackRequest", body, WEBHOOK))
     # group source needs groupId (GroupSource resolved)
     event = message_event()
     event["source"] = {"type": "group"}
-    assert any("groupId" in e for e in errors("CallbackRequest", {"destination": DESTINATION, "events": [event]}, WEBHOOK))
+    body = {"destination": DESTINATION, "events": [event]}
+    assert any("groupId" in e for e in errors("CallbackRequest", body, WEBHOOK))
     # unknown event types are not in the spec
     event = dict(message_event(), type="telepathy")
     assert errors("CallbackRequest", {"destination": DESTINATION, "events": [event]}, WEBHOOK)
     # postback/follow need their detail objects
     follow = dict(message_event(), type="follow")
     del follow["message"]
-    assert any("follow" in e for e in errors("CallbackRequest", {"destination": DESTINATION, "events": [follow]}, WEBHOOK))
+    body = {"destination": DESTINATION, "events": [follow]}
+    assert any("follow" in e for e in errors("CallbackRequest", body, WEBHOOK))
     follow["follow"] = {"isUnblocked": True}
     assert errors("CallbackRequest", {"destination": DESTINATION, "events": [follow]}, WEBHOOK) == []
 

@@ -1,11 +1,12 @@
-#!/usr/bin/env python3
 """Two マイナちゃん instances with shared state on one machine (`make run-cluster`).
 
-    python scripts/cluster.py start    # PostgreSQL + Redis + 2 action servers + 2 Rasa + nginx
-    python scripts/cluster.py stop
-    python scripts/cluster.py status
-    python scripts/cluster.py bench URL [--users 8] [--seconds 30]   # closed-loop REST load
-    python scripts/cluster.py compare [--users 8] [--seconds 20] [--rounds 3]  # 1 vs 2 Rasa
+Command line (maina_ops/__main__.py)::
+
+    python -m maina_ops cluster start    # PostgreSQL + Redis + 2 action servers + 2 Rasa + nginx
+    python -m maina_ops cluster stop
+    python -m maina_ops cluster status
+    python -m maina_ops cluster bench URL [--users 8] [--seconds 30]   # closed-loop REST load
+    python -m maina_ops cluster compare [--users 8] [--seconds 20] [--rounds 3]  # 1 vs 2 Rasa
 
 What runs (all on loopback, data, logs and pids under run/cluster/):
 
@@ -28,12 +29,11 @@ MAINA_* variables of endpoints.yml (see scripts/defaults.env and deploy/README.m
 Passwords for the local PostgreSQL role and Redis are generated once and kept in
 run/cluster/secrets.json (mode 600).
 
-Servers are started with scripts/servers.py's helpers so their flags stay in one place.
+Servers are started with maina_ops.servers' helpers so their flags stay in one place.
 Nothing system-wide is configured or started: no systemd unit, no /etc change.
 """
 from __future__ import annotations
 
-import argparse
 import asyncio
 import glob
 import json
@@ -45,15 +45,14 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from maina_ops import measure, servers
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import servers  # noqa: E402
 
 MODEL = ROOT / "models" / "maina.tar.gz"
 DB_NAME = "maina"
@@ -350,7 +349,7 @@ def render_nginx_conf(c: Cluster, rasa_ports: Optional[Sequence[int]] = None) ->
         user = f"user {worker.pw_name};\n"
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             os.chown(prefix / sub, worker.pw_uid, worker.pw_gid)
-    conf = f"""# Rendered by scripts/cluster.py: edit that file, not this one.
+    conf = f"""# Rendered by maina_ops/cluster.py: edit that file, not this one.
 {user}worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
@@ -519,10 +518,7 @@ def _group_alive(pid: int) -> bool:
         os.killpg(pid, 0)
     except (ProcessLookupError, PermissionError):
         return False
-    try:  # a killed leader that its parent has not reaped yet counts as gone
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
+    return not measure.is_zombie(pid)  # a killed leader not reaped yet counts as gone
 
 
 def stop_servers(c: Cluster, seconds: float = 10.0) -> None:
@@ -577,8 +573,8 @@ def status(c: Cluster) -> int:
 def load_questions() -> List[str]:
     path = ROOT / "bench" / "questions.txt"
     if path.exists():
-        lines = [l.strip() for l in path.read_text(encoding="utf-8").splitlines()]
-        questions = [l for l in lines if l and not l.startswith("#")]
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        questions = [line for line in lines if line and not line.startswith("#")]
         if questions:
             return questions
     return ["カードをなくした", "有効期限はいつまで？", "暗証番号を忘れた", "マイナ保険証って何？",
@@ -624,37 +620,13 @@ async def run_load(url: str, users: int, seconds: float, turns: int = 10,
 
     await asyncio.gather(*(resident(i) for i in range(users)))
     counted = [r for r in results if r[0] >= warmup]
-    latencies = sorted(r[1] for r in counted if r[2])
-    failed = sum(1 for r in counted if not r[2])
-
-    def pct(p: float) -> float:
-        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1) \
-            if latencies else float("nan")
-
+    latencies = [1000 * r[1] for r in counted if r[2]]
     return {
         "url": url, "users": users, "seconds": seconds, "requests": len(counted),
-        "ok": len(latencies), "failed": failed,
+        "ok": len(latencies), "failed": len(counted) - len(latencies),
         "throughput_rps": round(len(latencies) / seconds, 2),
-        "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-        "mean_ms": round(1000 * statistics.mean(latencies), 1) if latencies else float("nan"),
+        **measure.summary(latencies),
     }
-
-
-def _family(pid: int) -> List[int]:
-    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
-    return [pid] + [int(p) for p in children.split()]
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system, all threads) of a process and its direct children."""
-    ticks = 0
-    for member in _family(pid):
-        try:
-            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        except (OSError, IndexError, ValueError):
-            pass
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def cluster_pids(c: Cluster) -> Dict[str, int]:
@@ -669,36 +641,18 @@ def cluster_pids(c: Cluster) -> Dict[str, int]:
     return pids
 
 
-def rss_mb(pids: Sequence[int]) -> Dict[int, float]:
-    """Resident memory of each process and its children (MB), from /proc."""
-    out = {}
-    for pid in pids:
-        total = 0
-        family = [pid] + [int(p) for p in subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
-        for member in family:
-            try:
-                for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-            except OSError:
-                pass
-        out[pid] = round(total / 1024, 1)
-    return out
-
-
-def measure(c: Cluster, url: str, users: int, seconds: float, run_id: str,
+def measure_run(c: Cluster, url: str, users: int, seconds: float, run_id: str,
             warmup: float = 3.0) -> Dict[str, object]:
     """One closed-loop run against ``url``, with the cores each cluster process used."""
     pids = cluster_pids(c)
-    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    before = {name: measure.cpu_seconds(pid) for name, pid in pids.items()}
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     result = asyncio.run(run_load(url, users, seconds, run_id=run_id, warmup=warmup))
     elapsed = time.monotonic() - started
     # cores each process used during the run: shows whether a Rasa server was saturated
     # (~1 core: one event loop) or starved by other work on the machine
-    result["cores"] = {name: round((cpu_seconds(pid) - before[name]) / elapsed, 2)
+    result["cores"] = {name: round((measure.cpu_seconds(pid) - before[name]) / elapsed, 2)
                        for name, pid in pids.items()}
     result["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
     return result
@@ -711,76 +665,20 @@ def compare_instances(c: Cluster, users: int, seconds: float, rounds: int) -> in
     stamp = int(time.time())
     for number in range(rounds):
         for name, url in targets.items():
-            result = measure(c, url, users, seconds, f"cmp{stamp}-{name}{number}")
+            result = measure_run(c, url, users, seconds, f"cmp{stamp}-{name}{number}")
             runs[name].append(result)
             print(json.dumps({"instances": name, **result}, ensure_ascii=False), flush=True)
     print(f"\n{users} residents, no think time, {seconds:.0f} s per run, {rounds} rounds "
           f"(median; machine: {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
     print("| Rasa servers | req/s | p50 ms | p95 ms | failed | Rasa cores used |")
     print("|---|---|---|---|---|---|")
+    def med(results: List[Dict[str, object]], key: str) -> float:
+        return statistics.median(float(r[key]) for r in results)
+
     for name, results in runs.items():
-        def med(key: str) -> float:
-            return statistics.median(float(r[key]) for r in results)
         rasa_cores = statistics.median(
             sum(v for k, v in r["cores"].items() if k.startswith("rasa-")) for r in results)
-        print(f"| {1 if name == 'one' else len(c.rasa_ports)} | {med('throughput_rps'):.1f} | "
-              f"{med('p50_ms'):.0f} | {med('p95_ms'):.0f} | "
+        print(f"| {1 if name == 'one' else len(c.rasa_ports)} | {med(results, 'throughput_rps'):.1f} | "
+              f"{med(results, 'p50_ms'):.0f} | {med(results, 'p95_ms'):.0f} | "
               f"{sum(int(r['failed']) for r in results)} | {rasa_cores:.2f} |")
     return 0
-
-
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command")
-    sub.add_parser("start")
-    sub.add_parser("stop")
-    sub.add_parser("status")
-    bench = sub.add_parser("bench", help="closed-loop REST load against URL")
-    bench.add_argument("url", nargs="?")
-    bench.add_argument("--users", type=int, default=8)
-    bench.add_argument("--seconds", type=float, default=30)
-    bench.add_argument("--warmup", type=float, default=3)
-    bench.add_argument("--run-id", default=f"bench{int(time.time())}")
-    compare = sub.add_parser("compare", help="one Rasa server vs both, alternating rounds")
-    compare.add_argument("--users", type=int, default=8)
-    compare.add_argument("--seconds", type=float, default=20)
-    compare.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args(argv)
-    c = Cluster.from_env()
-    if args.command in (None, "start"):
-        try:
-            start(c)
-        except (RuntimeError, subprocess.CalledProcessError) as error:
-            detail = getattr(error, "stderr", "") or ""
-            print(f"cluster did not start: {error}\n{detail}", file=sys.stderr)
-            stop(c)
-            return 1
-        print(f"""
-マイナちゃん cluster is running: 2 Rasa + 2 action servers, shared PostgreSQL and Redis.
-  Public URL (nginx, round-robin): {c.url}
-    Web chat: {c.url}/chat/    Kiosk: {c.url}/kiosk/
-    REST:     POST {c.url}/webhooks/rest/webhook
-  Rasa servers:    {', '.join(c.rasa_url(i) for i in range(len(c.rasa_ports)))}
-  Action servers:  {', '.join(f'http://127.0.0.1:{p}' for p in c.action_ports)} (via 127.0.0.1:{c.action_proxy_port})
-  Tracker store:   PostgreSQL 127.0.0.1:{c.pg_port} database {DB_NAME}
-  Lock store:      Redis 127.0.0.1:{c.redis_port}
-Logs: {c.base}/*.log, {c.base}/nginx/    Stop: make stop-cluster
-""")
-        return 0
-    if args.command == "stop":
-        stop(c)
-        return 0
-    if args.command == "status":
-        return status(c)
-    if args.command == "compare":
-        return compare_instances(c, args.users, args.seconds, args.rounds)
-    if args.command == "bench":
-        result = measure(c, args.url or c.url, args.users, args.seconds, args.run_id,
-                         args.warmup)
-        print(json.dumps(result, ensure_ascii=False))
-        return 0 if result["failed"] == 0 else 1
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,4 +1,7 @@
-"""Validate LINE Messaging API payloads against LINE's own OpenAPI descriptions.
+"""Validate LINE Messaging API payloads against LINE's own OpenAPI descriptions (tests only).
+
+Used by the fake LINE API of the tests (tests/unit/fake_line_server.py) and the LINE tests;
+not part of the bot: the running channel needs no spec files.
 
 LINE publishes its API as OpenAPI 3 (``messaging-api.yml`` for what we send,
 ``webhook.yml`` for what LINE sends us).  Plain ``jsonschema`` cannot use those
@@ -142,7 +145,7 @@ def _candidate_dirs() -> Iterable[Path]:
     env = os.environ.get("LINE_OPENAPI_DIR")
     if env:
         yield Path(env)
-    repo_root = Path(__file__).resolve().parent.parent
+    repo_root = Path(__file__).resolve().parents[2]
     yield repo_root.parent / "shared" / "line-openapi"
     yield repo_root / "shared" / "line-openapi"
 
@@ -314,7 +317,7 @@ def validate_webhook(payload: Any, name: str = "CallbackRequest", strict: bool =
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    """``python -m maina_rasa.line_schema SCHEMA FILE.json [--webhook]``."""
+    """``python tests/unit/line_openapi.py SCHEMA FILE.json [--webhook]``."""
     import argparse
     import json
     import sys

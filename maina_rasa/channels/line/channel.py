@@ -3,7 +3,7 @@
 Enable it in ``credentials.yml`` by module path (settings may also come from the
 environment only; a non-empty environment variable wins over the file)::
 
-    maina_rasa.channels.line.LineInput:
+    maina_rasa.channels.line.channel.LineInput:
       channel_secret: ${LINE_CHANNEL_SECRET}
       access_token: ${LINE_CHANNEL_ACCESS_TOKEN}
       api_base_url: ${LINE_API_BASE_URL}          # default https://api.line.me
@@ -22,7 +22,10 @@ What happens to a webhook call:
 4. LINE gets 200 right away; each event runs in a background task that is kept
    referenced (as Rasa's Slack channel does), events of one chat one after the
    other. An event whose ``webhookEventId`` was already seen (a redelivery) is
-   skipped.
+   skipped — across servers: when Rasa's lock store is Redis (the cluster), the ids live
+   there (``SET NX`` with a one-day expiry), so a redelivery that lands on the other
+   server is skipped too; with the in-memory lock store (one server) they stay in the
+   process (:func:`event_ids_for`).
 5. Text messages and postback data go through
    :func:`maina_rasa.channels.common.prepare_user_message` (My Numbers masked,
    control characters removed, length cut) *before* the ``UserMessage`` is
@@ -31,7 +34,8 @@ What happens to a webhook call:
    channel in ``standby`` mode are not answered.
 6. The turn's bot messages are collected and sent in ONE reply call (≤ 5
    messages, long text split, buttons → quick reply buttons on the last
-   message; see :mod:`maina_rasa.line_api`). If the reply fails definitely (e.g.
+   message; see :mod:`maina_rasa.channels.line.messages`; the channel's own texts in
+   the language the chat last wrote in). If the reply fails definitely (e.g.
    an expired reply token) and ``use_push_fallback`` is on, they are pushed.
 
 Logs carry event types, counts and HTTP statuses, never the user's text.
@@ -41,6 +45,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -48,20 +53,16 @@ from collections import OrderedDict
 from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional, Set, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.lock_store import LockStore, RedisLockStore
 from sanic import Blueprint, response
 from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from maina_rasa import feedback
+from maina_rasa import feedback, startup
 from maina_rasa.channels import common
-from maina_rasa.line_api import (
-    API_BASE_URL,
-    BuildReport,
-    LineApiClient,
-    build_line_messages,
-    verify_signature,
-)
+from maina_rasa.channels.line.api import API_BASE_URL, LineApiClient, verify_signature
+from maina_rasa.channels.line.messages import BuildReport, build_line_messages
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,13 @@ ENV_USE_PUSH_FALLBACK = "LINE_USE_PUSH_FALLBACK"
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 DEFAULT_API_TIMEOUT = 10.0
 DEDUP_CAPACITY = 4096
+# How long a webhookEventId is remembered in Redis: LINE redelivers within this time, and a
+# reply token is long expired by then. Keys are ~60 bytes each.
+DEDUP_TTL_SECONDS = 24 * 60 * 60
+DEDUP_KEY_PREFIX = "line_event:"
 
 FOLLOW_PAYLOAD = "/greet"
-# Reply to stickers, images, audio, ... in a 1:1 chat.
-NON_TEXT_HINT = "ごめんね、スタンプや画像はまだ読めないの。知りたいことを文字で送ってね！"
+# Stickers, images, audio, ... in a 1:1 chat get the channel text "line_non_text_hint".
 NON_TEXT_MESSAGE_TYPES = frozenset({"sticker", "image", "video", "audio", "file", "location"})
 # Tokens LINE used in old-style webhook verification calls: never reply to them.
 DUMMY_REPLY_TOKENS = frozenset({"0" * 32, "f" * 32})
@@ -102,7 +106,7 @@ def _setting(credentials: Mapping[str, Any], env: str, key: str) -> Optional[Any
     return value
 
 
-class LineOutput(feedback.FeedbackOutputMixin, CollectingOutputChannel):
+class LineOutput(common.SaysOnceMixin, feedback.FeedbackOutputMixin, CollectingOutputChannel):
     """Collects one turn's bot messages; the input channel sends them in one call.
 
     Unlike ``CollectingOutputChannel`` a text is kept whole (not split at blank
@@ -119,25 +123,89 @@ class LineOutput(feedback.FeedbackOutputMixin, CollectingOutputChannel):
             await self._persist_message(self._message(recipient_id, text=text.strip()))
 
 
-class _RecentIds:
-    """A bounded set of recently seen ids (oldest forgotten first)."""
+class _Recent:
+    """A mapping that keeps only its ``capacity`` most recently used keys."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self._ids: "OrderedDict[str, None]" = OrderedDict()
+        self._items: "OrderedDict[str, Any]" = OrderedDict()
 
-    def add(self, item: str) -> bool:
-        """Adds ``item``; False if it was already there."""
-        if item in self._ids:
-            self._ids.move_to_end(item)
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self._items:
+            return default
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def put(self, key: str, value: Any = None) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        while len(self._items) > self.capacity:
+            self._items.popitem(last=False)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class EventIds:
+    """Remembers ``webhookEventId``s: :meth:`first_time` is True once per id."""
+
+    async def first_time(self, event_id: str) -> bool:
+        raise NotImplementedError
+
+
+class LocalEventIds(EventIds):
+    """The ids of this process: a bounded set (oldest forgotten first)."""
+
+    def __init__(self, capacity: int = DEDUP_CAPACITY) -> None:
+        self._ids = _Recent(capacity)
+
+    async def first_time(self, event_id: str) -> bool:
+        if event_id in self._ids:
+            self._ids.get(event_id)  # recently seen again: forget it last
             return False
-        self._ids[item] = None
-        while len(self._ids) > self.capacity:
-            self._ids.popitem(last=False)
+        self._ids.put(event_id)
         return True
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+class RedisEventIds(EventIds):
+    """The ids shared by every server of the cluster, in the lock store's Redis.
+
+    ``SET key 1 NX EX ttl`` is atomic, so of two servers that get the same event at the
+    same moment exactly one sees it first. If Redis cannot be reached the event is
+    processed (a possible double answer is better than none; the turn then needs the same
+    Redis for its lock anyway).
+    """
+
+    def __init__(self, redis_client: Any, key_prefix: str = "",
+                 ttl_seconds: int = DEDUP_TTL_SECONDS) -> None:
+        self.redis = redis_client
+        self.key_prefix = key_prefix + DEDUP_KEY_PREFIX
+        self.ttl_seconds = ttl_seconds
+
+    async def first_time(self, event_id: str) -> bool:
+        set_once = functools.partial(
+            self.redis.set, self.key_prefix + event_id, b"1", nx=True, ex=self.ttl_seconds
+        )
+        try:
+            # redis-py is blocking (as Rasa's RedisLockStore): keep the event loop free
+            return bool(await asyncio.get_running_loop().run_in_executor(None, set_once))
+        except Exception as error:  # noqa: BLE001 - redis errors and OSError alike
+            logger.warning("LINE event id check failed (%s): processing the event",
+                           type(error).__name__)
+            return True
+
+
+def event_ids_for(lock_store: Optional[LockStore]) -> Optional[EventIds]:
+    """Shared ids in the lock store's Redis if it is one, else None (stay in-process)."""
+    if isinstance(lock_store, RedisLockStore):
+        return RedisEventIds(lock_store.red, lock_store.key_prefix)
+    return None
 
 
 class _PerKeySerializer:
@@ -164,6 +232,7 @@ class _PerKeySerializer:
         return len(self._locks)
 
 
+@startup.checked_at_start_up
 class LineInput(InputChannel):
     """Rasa input channel for a LINE official account (Messaging API webhook)."""
 
@@ -196,6 +265,7 @@ class LineInput(InputChannel):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         api_timeout: float = DEFAULT_API_TIMEOUT,
         api_client: Optional[LineApiClient] = None,
+        event_ids: Optional[EventIds] = None,
     ) -> None:
         self.channel_secret = channel_secret or ""
         self.access_token = access_token or ""
@@ -206,8 +276,10 @@ class LineInput(InputChannel):
             self.access_token, self.api_base_url, timeout=api_timeout
         )
         self._background_tasks: Set[asyncio.Task] = set()
-        self._seen_event_ids = _RecentIds(DEDUP_CAPACITY)
+        # None: decided at the first webhook, from the lock store of the agent serving it
+        self._event_ids: Optional[EventIds] = event_ids
         self._serializer = _PerKeySerializer()
+        self._languages = _Recent(DEDUP_CAPACITY)  # chat → language it last wrote in
         if not self.is_configured:
             logger.warning(
                 "LINE channel is not configured (%s / %s are empty): "
@@ -300,6 +372,9 @@ class LineInput(InputChannel):
         events = self._events_of(payload)
         if events is None:
             return response.text("not a LINE webhook body", status=400)
+        if self._event_ids is None:
+            agent = getattr(request.app.ctx, "agent", None)
+            self._event_ids = event_ids_for(getattr(agent, "lock_store", None)) or LocalEventIds()
         for event in events:
             self._schedule(event, on_new_message)
         return response.text("OK")
@@ -309,15 +384,6 @@ class LineInput(InputChannel):
     def _schedule(
         self, event: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
-        event_id = event.get("webhookEventId")
-        if isinstance(event_id, str) and event_id:
-            if not self._seen_event_ids.add(event_id):
-                context = event.get("deliveryContext")
-                logger.info(
-                    "LINE event skipped: already processed (redelivery=%s)",
-                    isinstance(context, dict) and bool(context.get("isRedelivery")),
-                )
-                return
         # Keep a reference: the event loop holds tasks only weakly.
         task = asyncio.create_task(self._process_event(event, on_new_message))
         self._background_tasks.add(task)
@@ -386,20 +452,47 @@ class LineInput(InputChannel):
             if not isinstance(reply_token, str) or reply_token in DUMMY_REPLY_TOKENS:
                 reply_token = None
             async with self._serializer.hold(sender_id):
-                if kind == "hint":
-                    await self._deliver(reply_token, push_to, [{"text": NON_TEXT_HINT}])
+                # checked in the chat's turn: an await here cannot reorder its events
+                if not await self._first_delivery(event):
                     return
+                language = self._languages.get(sender_id, common.DEFAULT_LANGUAGE)
+                if kind == "hint":
+                    hint = common.render("line_non_text_hint", language)
+                    await self._deliver(reply_token, push_to, [{"text": hint}], language)
+                    return
+                turn_language = [language]
+
+                async def run_turn() -> List[Dict[str, Any]]:
+                    messages, turn_language[0] = await self._run_turn(
+                        raw_text or "", sender_id, event_type, source_type, on_new_message
+                    )
+                    return messages
+
                 # 👍/👎 postbacks are stored, not sent to Rasa; offers become quick replies
-                bot_messages = await feedback.line_turn(event, sender_id, lambda: self._run_turn(
-                    raw_text or "", sender_id, event_type, source_type, on_new_message
-                ))
-                await self._deliver(reply_token, push_to, bot_messages)
+                bot_messages = await feedback.line_turn(event, sender_id, run_turn)
+                await self._deliver(reply_token, push_to, bot_messages, turn_language[0])
         except Exception as error:  # never let a task die silently; never log text
             logger.error(
                 "LINE event processing failed: type=%s error=%s",
                 event_type,
                 type(error).__name__,
             )
+
+    async def _first_delivery(self, event: Dict[str, Any]) -> bool:
+        """False if this ``webhookEventId`` was already processed (here or on another server)."""
+        event_id = event.get("webhookEventId")
+        if not isinstance(event_id, str) or not event_id:
+            return True
+        event_ids = self._event_ids or LocalEventIds()
+        self._event_ids = event_ids
+        if await event_ids.first_time(event_id):
+            return True
+        context = event.get("deliveryContext")
+        logger.info(
+            "LINE event skipped: already processed (redelivery=%s)",
+            isinstance(context, dict) and bool(context.get("isRedelivery")),
+        )
+        return False
 
     async def _run_turn(
         self,
@@ -408,17 +501,23 @@ class LineInput(InputChannel):
         event_type: str,
         source_type: str,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
-    ) -> List[Dict[str, Any]]:
-        """Runs one Rasa turn; returns the bot messages incl. the channel's own texts."""
+    ) -> Tuple[List[Dict[str, Any]], str]:
+        """Runs one Rasa turn; returns the bot messages incl. the channel's own texts, and
+        the language of those texts."""
         # Mask My Numbers etc. BEFORE the UserMessage exists: Rasa stores and logs it.
         # Postback data and /greet are intent payloads ("/lost_card"): their Latin
-        # letters must not switch the channel's own texts to English.
-        hint = {"language": common.DEFAULT_LANGUAGE} if event_type in ("postback", "follow") else None
+        # letters must not switch the channel's own texts to English; they keep the
+        # language the chat last wrote in.
+        hint = None
+        if event_type in ("postback", "follow"):
+            hint = {"language": self._languages.get(sender_id, common.DEFAULT_LANGUAGE)}
         prepared = common.prepare_user_message(raw_text, hint)
         del raw_text
+        if not hint:
+            self._languages.put(sender_id, prepared.language)
         messages: List[Dict[str, Any]] = [{"text": notice} for notice in prepared.notices]
         if not prepared.call_rasa:
-            return messages
+            return messages, prepared.language
         metadata: Dict[str, Any] = dict(prepared.metadata or {})
         if hint:
             # The hint is for the channel's own texts only. As metadata it would switch the
@@ -428,10 +527,12 @@ class LineInput(InputChannel):
         metadata["line"] = {"event_type": event_type, "source_type": source_type}
         collector = LineOutput()
         try:
-            for part in prepared.parts:  # two questions in one message: one turn each
+            parts = prepared.parts  # two questions in one message: one turn each
+            for index, part in enumerate(parts, 1):
                 await on_new_message(
                     UserMessage(
-                        part, collector, sender_id, input_channel=self.name(), metadata=metadata
+                        part, collector, sender_id, input_channel=self.name(),
+                        metadata=common.part_metadata(metadata, index, len(parts)),
                     )
                 )
         except Exception as error:
@@ -440,17 +541,18 @@ class LineInput(InputChannel):
         messages.extend(
             {"text": text} for text in prepared.after_turn(len(collector.messages))
         )
-        return messages
+        return messages, prepared.language
 
     async def _deliver(
         self,
         reply_token: Optional[str],
         push_to: Optional[str],
         bot_messages: List[Dict[str, Any]],
+        language: str = common.DEFAULT_LANGUAGE,
     ) -> None:
         """One reply call; a push only if that failed for sure and fallback is on."""
         report = BuildReport()
-        line_messages = build_line_messages(bot_messages, report=report)
+        line_messages = build_line_messages(bot_messages, report=report, language=language)
         if report.changed:
             logger.info(
                 "LINE messages adjusted: merged=%d dropped_messages=%d "

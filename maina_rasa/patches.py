@@ -1,0 +1,317 @@
+"""Every change the project makes to Rasa's own code, in one place, for Rasa 3.6.21 only.
+
+Rasa 3.6 offers no setting for these, so they replace methods of Rasa's classes (its private
+API). Nothing here happens on import: :func:`apply` installs them, and it is called once at
+start-up by :func:`maina_rasa.startup.prepare_rasa` — from the project's input channels, i.e.
+wherever the model is served with credentials.yml, whichever tracker store endpoints.yml
+names. :func:`apply` first checks the Rasa version: on any other version than
+:data:`PINNED_RASA` it refuses to start, because each patch was written against that
+version's code (re-read the replaced methods, re-run the tests below, then change the pin).
+
+Each :class:`Patch` states what it replaces, why, and the test that proves it. A *speed-up*
+changes no answer (``bench/check_answers.py`` compares the answers with and without them);
+``MAINA_SPEEDUPS=0`` leaves the speed-ups out (to measure or compare stock Rasa). The
+action-server budget is behaviour and always installed.
+
+1. **action_budget** — ``RemoteAction.run`` and ``MessageProcessor.handle_message``.
+   ``MAINA_ACTION_TIMEOUT`` (seconds, default 2) is how long one resident's turn may wait for
+   the action server *in total*. Rasa hard-codes 300 s per call
+   (``rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT``), and when a custom action fails it
+   goes on predicting, so one calculator turn calls the server two or three times
+   (``lifecycle_form`` → ``validate_lifecycle_form`` → ``action_lifecycle_answer``): a hung
+   server would hold a turn for minutes. The budget starts at a turn's first action-server
+   call; later calls get what is left, and once it is used up they fail at once. A failed
+   call becomes a ``RasaException`` (what Rasa's processor expects); the channel then adds
+   its apology with the city office's number (``PreparedMessage.after_turn``).
+   Tests: tests/unit/test_patches.py (budget per turn, on stand-ins),
+   tests/e2e/test_resilience.py (a hung action server in a real Rasa process).
+2. **validator_once** (speed-up) — ``RemoteAction._validate_action_result``. Rasa calls
+   ``jsonschema.validate(result, schema)`` on every action-server answer, which checks the
+   constant *schema* against the meta-schema and builds a validator each time: ~13 % of the
+   Rasa process's time while the calculator was active (bench/profile.md). The validator is
+   built once; every answer is still validated, an invalid one raises the same
+   ``ValidationError``. Test: tests/unit/test_patches.py::test_action_result_validation_unchanged.
+3. **fortran_coefficients** (speed-up) — ``LogisticRegressionClassifier.process``. It
+   computes ``X @ coef_.T``; scikit-learn's C-ordered ``coef_`` makes SciPy copy the whole
+   78 × 10,000 matrix (6 MB) on every message (~8 % of a turn). Storing ``coef_`` in Fortran
+   order once (same values) lets SciPy use it in place; the products are computed by the same
+   loop in the same order, so probabilities are bit-for-bit the same.
+   Test: tests/unit/test_patches.py::test_fortran_order_gives_identical_probabilities.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import logging
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, List, Mapping, Optional, Text
+
+logger = logging.getLogger(__name__)
+
+PINNED_RASA = "3.6.21"
+SPEEDUPS_ENV = "MAINA_SPEEDUPS"
+ACTION_TIMEOUT_ENV = "MAINA_ACTION_TIMEOUT"
+DEFAULT_ACTION_TIMEOUT = 2.0
+MAX_ACTION_TIMEOUT = 300.0  # Rasa's own value
+
+_MARK = "_maina_patch"  # set on every replacement: apply() is idempotent
+
+
+class RasaVersionError(RuntimeError):
+    """The installed Rasa is not the one the patches were written for."""
+
+
+def check_rasa_version(version: Optional[str] = None) -> str:
+    """The installed Rasa version; raises :class:`RasaVersionError` unless it is pinned."""
+    if version is None:
+        from rasa.version import __version__ as version
+    if version != PINNED_RASA:
+        raise RasaVersionError(
+            f"Rasa {version} is installed, but maina_rasa/patches.py was written for Rasa "
+            f"{PINNED_RASA} (requirements.lock). Install the pinned version (`make install`), "
+            "or read the replaced Rasa methods listed in maina_rasa/patches.py in the new "
+            "version, run the tests named there, and then change PINNED_RASA."
+        )
+    return version
+
+
+def _marked(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    setattr(function, _MARK, name)
+    return function
+
+
+def _is_patched(function: Any) -> bool:
+    return bool(getattr(function, _MARK, None))
+
+
+# --- 1. action_budget ------------------------------------------------------------------------
+
+# The running turn's budget: {"deadline": loop time or None until the first call}.
+_turn: "contextvars.ContextVar[Optional[Dict[str, Any]]]" = contextvars.ContextVar(
+    "maina_action_turn", default=None
+)
+_settings: Dict[str, float] = {"timeout": DEFAULT_ACTION_TIMEOUT}
+
+
+def action_timeout(environ: Optional[Mapping[str, str]] = None) -> float:
+    """The action-server budget from ``MAINA_ACTION_TIMEOUT`` (0 < t ≤ 300), else 2."""
+    raw = (environ if environ is not None else os.environ).get(ACTION_TIMEOUT_ENV, "")
+    if not raw.strip():
+        return DEFAULT_ACTION_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (0 < value <= MAX_ACTION_TIMEOUT):
+        logger.warning(
+            "%s=%r is not a number of seconds in (0, %g]: using %g",
+            ACTION_TIMEOUT_ENV, raw, MAX_ACTION_TIMEOUT, DEFAULT_ACTION_TIMEOUT,
+        )
+        return DEFAULT_ACTION_TIMEOUT
+    return value
+
+
+def budgeted_handle_message(original: Any) -> Any:
+    """``MessageProcessor.handle_message`` that opens a turn's action-server budget."""
+
+    @functools.wraps(original)
+    async def handle_message(self: Any, message: Any) -> Any:
+        token = _turn.set({"deadline": None})
+        try:
+            return await original(self, message)
+        finally:
+            _turn.reset(token)
+
+    return _marked(handle_message, "action_budget")
+
+
+def budgeted_run(original: Any, rasa_exception: type) -> Any:
+    """``RemoteAction.run`` limited to what is left of the turn's budget."""
+
+    @functools.wraps(original)
+    async def run(self: Any, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+        budget = _settings["timeout"]
+        timeout = budget
+        turn = _turn.get()
+        if turn is not None:
+            now = asyncio.get_running_loop().time()
+            if turn["deadline"] is None:
+                turn["deadline"] = now + budget
+            timeout = turn["deadline"] - now
+            if timeout <= 0:
+                raise rasa_exception(
+                    f"Skipped custom action '{self.name()}': this turn already waited "
+                    f"{budget:g} s ({ACTION_TIMEOUT_ENV}) for the action server."
+                )
+        try:
+            return await asyncio.wait_for(
+                original(self, output_channel, nlg, tracker, domain), timeout
+            )
+        except asyncio.TimeoutError as error:
+            if turn is not None:
+                turn["deadline"] = 0.0  # no more waiting in this turn
+            raise rasa_exception(
+                f"Custom action '{self.name()}': no answer from the action server within "
+                f"{timeout:.2f} s ({ACTION_TIMEOUT_ENV}={budget:g})."
+            ) from error
+
+    return _marked(run, "action_budget")
+
+
+def _install_action_budget(environ: Mapping[str, str]) -> None:
+    import rasa.core.actions.action as rasa_action
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.exceptions import RasaException
+
+    timeout = action_timeout(environ)
+    _settings["timeout"] = timeout
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = timeout
+    remote = rasa_action.RemoteAction
+    if not _is_patched(remote.run):
+        remote.run = budgeted_run(remote.run, RasaException)
+    if not _is_patched(MessageProcessor.handle_message):
+        MessageProcessor.handle_message = budgeted_handle_message(MessageProcessor.handle_message)
+
+
+def _action_budget_installed() -> bool:
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.processor import MessageProcessor
+
+    return _is_patched(RemoteAction.run) and _is_patched(MessageProcessor.handle_message)
+
+
+# --- 2. validator_once -----------------------------------------------------------------------
+
+_validator: Dict[str, Any] = {}
+
+
+def _validator_for(schema: Dict[Text, Any]) -> Any:
+    cached = _validator.get("validator")
+    if cached is None or _validator.get("schema") != schema:
+        from jsonschema.validators import validator_for
+
+        cls = validator_for(schema)
+        cls.check_schema(schema)
+        cached = cls(schema)
+        _validator.update(schema=schema, validator=cached)
+    return cached
+
+
+def _install_validator_once(environ: Mapping[str, str]) -> None:
+    from jsonschema import exceptions
+    from rasa.core.actions import action as rasa_action
+
+    remote = rasa_action.RemoteAction
+    if _is_patched(remote._validate_action_result):
+        return
+    original = remote._validate_action_result
+
+    def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+        validator = _validator_for(self.action_response_format_spec())
+        if exceptions.best_match(validator.iter_errors(result)) is None:
+            return True
+        # Rasa's own wording of the failure (it appends to the message and re-raises).
+        return original(self, result)
+
+    _validate_action_result.__doc__ = original.__doc__
+    remote._validate_action_result = _marked(_validate_action_result, "validator_once")
+
+
+def _validator_once_installed() -> bool:
+    from rasa.core.actions.action import RemoteAction
+
+    return _is_patched(RemoteAction._validate_action_result)
+
+
+# --- 3. fortran_coefficients -----------------------------------------------------------------
+
+
+def _install_fortran_coefficients(environ: Mapping[str, str]) -> None:
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+
+    if _is_patched(LogisticRegressionClassifier.process):
+        return
+    original = LogisticRegressionClassifier.process
+
+    def process(self: Any, messages: Any) -> Any:
+        coef = getattr(self.clf, "coef_", None)
+        if coef is not None and not coef.flags.f_contiguous:
+            import numpy as np
+
+            self.clf.coef_ = np.asfortranarray(coef)
+        return original(self, messages)
+
+    process.__doc__ = original.__doc__
+    LogisticRegressionClassifier.process = _marked(process, "fortran_coefficients")
+
+
+def _fortran_coefficients_installed() -> bool:
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+
+    return _is_patched(LogisticRegressionClassifier.process)
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    replaces: str
+    reason: str
+    test: str
+    speedup: bool
+    install: Callable[[Mapping[str, str]], None]
+    installed: Callable[[], bool]
+
+
+PATCHES = (
+    Patch("action_budget",
+          "rasa.core.actions.action.RemoteAction.run, "
+          "rasa.core.processor.MessageProcessor.handle_message",
+          "one turn waits at most MAINA_ACTION_TIMEOUT for the action server (Rasa: 300 s "
+          "per call, several calls per turn)",
+          "tests/unit/test_patches.py, tests/e2e/test_resilience.py",
+          False, _install_action_budget, _action_budget_installed),
+    Patch("validator_once",
+          "rasa.core.actions.action.RemoteAction._validate_action_result",
+          "the action-server answer's JSON schema is checked once, not on every call",
+          "tests/unit/test_patches.py::test_action_result_validation_unchanged",
+          True, _install_validator_once, _validator_once_installed),
+    Patch("fortran_coefficients",
+          "rasa.nlu.classifiers.logistic_regression_classifier"
+          ".LogisticRegressionClassifier.process",
+          "no 6 MB copy of the classifier's coefficients on every message",
+          "tests/unit/test_patches.py::test_fortran_order_gives_identical_probabilities",
+          True, _install_fortran_coefficients, _fortran_coefficients_installed),
+)
+
+
+def speedups_enabled(environ: Optional[Mapping[str, str]] = None) -> bool:
+    raw = (environ if environ is not None else os.environ).get(SPEEDUPS_ENV, "")
+    return raw.strip().lower() not in ("0", "false", "no", "off")
+
+
+def apply(environ: Optional[Mapping[str, str]] = None) -> List[str]:
+    """Checks the Rasa version, installs the patches; returns the names installed.
+
+    Idempotent. Raises :class:`RasaVersionError` on any Rasa but :data:`PINNED_RASA`.
+    """
+    environ = os.environ if environ is None else environ
+    check_rasa_version()
+    speedups = speedups_enabled(environ)
+    names = []
+    for patch in PATCHES:
+        if patch.speedup and not speedups:
+            continue
+        patch.install(environ)
+        names.append(patch.name)
+    logger.info("rasa.patches applied=%s", ",".join(names))
+    return names

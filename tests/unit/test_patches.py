@@ -1,0 +1,216 @@
+"""maina_rasa.patches: the changes to Rasa's code, each proved here, and the version check.
+
+The action-server budget's wrappers are tested on stand-ins for Rasa's methods (fast);
+tests/e2e/test_resilience.py checks the installed budget in a real Rasa process.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from maina_rasa import patches, startup
+
+
+class Failed(Exception):
+    pass
+
+
+class FakeAction:
+    def __init__(self, name: str, delay: float) -> None:
+        self._name, self.delay, self.calls = name, delay, 0
+
+    def name(self) -> str:
+        return self._name
+
+
+async def _original_run(self: FakeAction, output_channel, nlg, tracker, domain):
+    self.calls += 1
+    await asyncio.sleep(self.delay)
+    return f"{self._name} done"
+
+
+async def _original_handle(self, actions):
+    results = []
+    for action in actions:
+        try:
+            results.append(await run(action, None, None, None, None))
+        except Failed as error:
+            results.append(f"failed: {error}")
+    return results
+
+
+run = patches.budgeted_run(_original_run, Failed)
+handle = patches.budgeted_handle_message(_original_handle)
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("", 2.0), ("  ", 2.0), ("1.5", 1.5), ("300", 300.0), ("0", 2.0), ("-1", 2.0),
+    ("nan", 2.0), ("inf", 2.0), ("301", 2.0), ("abc", 2.0),
+])
+def test_action_timeout_from_the_environment(raw, expected):
+    assert patches.action_timeout({patches.ACTION_TIMEOUT_ENV: raw}) == expected
+    assert patches.action_timeout({}) == patches.DEFAULT_ACTION_TIMEOUT == 2.0
+
+
+def test_fast_actions_are_untouched(monkeypatch):
+    monkeypatch.setitem(patches._settings, "timeout", 0.5)
+    actions = [FakeAction(f"a{i}", 0.01) for i in range(5)]
+    assert asyncio.run(handle(None, actions)) == [f"a{i} done" for i in range(5)]
+
+
+def test_the_budget_is_per_turn_not_per_call(monkeypatch):
+    """A hung server costs the budget once per turn, however many actions follow."""
+    monkeypatch.setitem(patches._settings, "timeout", 0.3)
+    actions = [FakeAction("form", 5), FakeAction("answer", 5), FakeAction("other", 5)]
+    start = time.monotonic()
+    results = asyncio.run(handle(None, actions))
+    elapsed = time.monotonic() - start
+    assert 0.25 < elapsed < 1.0, elapsed
+    assert all(r.startswith("failed:") for r in results), results
+    assert "no answer from the action server" in results[0]
+    assert [a.calls for a in actions] == [1, 0, 0]  # later calls fail at once
+
+
+def test_later_calls_get_what_is_left(monkeypatch):
+    monkeypatch.setitem(patches._settings, "timeout", 0.5)
+    actions = [FakeAction("slowish", 0.3), FakeAction("too_slow", 0.4)]
+    results = asyncio.run(handle(None, actions))
+    assert results[0] == "slowish done"
+    assert results[1].startswith("failed:")
+
+
+def test_turns_do_not_share_a_budget(monkeypatch):
+    monkeypatch.setitem(patches._settings, "timeout", 0.3)
+
+    async def two_turns():
+        first = await handle(None, [FakeAction("hung", 5)])
+        second = await handle(None, [FakeAction("fast", 0.01)])
+        concurrent = await asyncio.gather(
+            handle(None, [FakeAction("hung2", 5)]), handle(None, [FakeAction("fast2", 0.05)])
+        )
+        return first, second, concurrent
+
+    first, second, concurrent = asyncio.run(two_turns())
+    assert first[0].startswith("failed:")
+    assert second == ["fast done"]
+    assert concurrent[0][0].startswith("failed:") and concurrent[1] == ["fast2 done"]
+
+
+def test_outside_a_turn_each_call_gets_the_timeout(monkeypatch):
+    monkeypatch.setitem(patches._settings, "timeout", 0.2)
+    with pytest.raises(Failed):
+        asyncio.run(run(FakeAction("hung", 5), None, None, None, None))
+    assert asyncio.run(run(FakeAction("fast", 0.01), None, None, None, None)) == "fast done"
+
+
+def test_wrappers_are_marked_so_apply_is_idempotent():
+    assert patches._is_patched(run) and patches._is_patched(handle)
+
+
+# --- the speed-ups: same results -----------------------------------------------------------
+
+
+def test_action_result_validation_unchanged() -> None:
+    import jsonschema
+    from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
+
+    patches.apply()
+    assert patches._validator_once_installed()
+    action = RemoteAction("validate_lifecycle_form", EndpointConfig("http://127.0.0.1:1"))
+    good = {"events": [{"event": "slot", "name": "birth_date", "value": "2000-01-01"}],
+            "responses": [{"text": "ok"}]}
+    assert action._validate_action_result(good) is True
+    for bad in ({"events": "x", "responses": []}, {"events": [], "responses": [1]}):
+        with pytest.raises(jsonschema.ValidationError) as ours:
+            action._validate_action_result(bad)
+        with pytest.raises(jsonschema.ValidationError) as theirs:
+            jsonschema.validate(bad, action.action_response_format_spec())
+        assert ours.value.message.startswith(theirs.value.message)
+        assert "Failed to validate Action server response" in ours.value.message
+
+
+def test_fortran_order_gives_identical_probabilities() -> None:
+    import numpy as np
+    import scipy.sparse
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(13)
+    x = scipy.sparse.random(200, 3000, density=0.01, format="csr", random_state=13)
+    y = rng.integers(0, 12, size=200)
+    clf = LogisticRegression(solver="lbfgs", max_iter=300, class_weight="balanced").fit(x, y)
+    clf.coef_ = np.ascontiguousarray(clf.coef_)  # as a model loaded from disk has it
+    assert not clf.coef_.flags.f_contiguous
+    rows = x[:20]
+    before = clf.predict_proba(rows)
+    clf.coef_ = np.asfortranarray(clf.coef_)  # what the patch does once
+    assert np.array_equal(before, clf.predict_proba(rows))  # bit for bit
+
+
+# --- applying them -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", ["3.6.20", "3.6.22", "3.7.0", "4.0.0"])
+def test_any_other_rasa_version_stops_start_up(version, monkeypatch):
+    with pytest.raises(patches.RasaVersionError, match=f"Rasa {version} is installed.*3.6.21"):
+        patches.check_rasa_version(version)
+    monkeypatch.setattr("rasa.version.__version__", version)
+    startup.reset()
+    try:
+        with pytest.raises(startup.StartupError, match=f"Rasa {version} is installed"):
+            startup.prepare_rasa()
+        with pytest.raises(patches.RasaVersionError):
+            patches.apply()
+    finally:
+        startup.reset()
+
+
+def test_the_pin_matches_the_lock_and_the_installed_rasa():
+    from pathlib import Path
+
+    lock = (Path(__file__).resolve().parents[2] / "requirements.lock").read_text()
+    assert f"rasa=={patches.PINNED_RASA}\n" in lock
+    assert patches.check_rasa_version() == patches.PINNED_RASA
+
+
+def test_importing_the_package_changes_nothing():
+    """No patch is an import side effect any more: a fresh interpreter proves it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import rasa.core.processor, rasa.core.actions.action as a\n"
+        "import maina_rasa, maina_rasa.tracker_store, maina_rasa.channels.rest, maina_rasa.nlg\n"
+        "from maina_rasa import patches\n"
+        "assert not any(p.installed() for p in patches.PATCHES), 'patched on import'\n"
+        "from maina_rasa.channels.rest import GuardedRestInput\n"
+        "GuardedRestInput.from_credentials({})  # start-up: what `rasa run` does first\n"
+        "assert all(p.installed() for p in patches.PATCHES)\n"
+        "assert a.DEFAULT_REQUEST_TIMEOUT == 2.0\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=300, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_speedups_can_be_left_out_the_budget_cannot():
+    assert patches.speedups_enabled({})
+    assert not patches.speedups_enabled({patches.SPEEDUPS_ENV: "0"})
+    names = patches.apply({patches.SPEEDUPS_ENV: "off"})
+    assert names == ["action_budget"]
+    assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients"]
+
+
+def test_every_patch_names_its_reason_and_an_existing_test():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for patch in patches.PATCHES:
+        assert patch.reason and patch.replaces
+        for test in patch.test.split(", "):
+            path, _, name = test.partition("::")
+            assert (root / path).exists(), test
+            if name:
+                assert f"def {name}(" in (root / path).read_text(), test
