@@ -108,6 +108,18 @@ class HoursEn(_Pattern):
     pattern = re.compile(r"\d{1,2}:\d{2}–\d{1,2}:\d{2}")
 
 
+class ClockTime(_Pattern):
+    what = "a time of day in quotes"
+    example = '"9:30"'
+    pattern = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d")
+
+
+class YearDay(_Pattern):
+    what = "a day of every year, month-day"
+    example = '"12-29"'
+    pattern = re.compile(r"(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])")
+
+
 class Url(_Pattern):
     what = "a web address"
     example = '"https://myna.go.jp/"'
@@ -318,6 +330,32 @@ class ValidityRule(_Group):
         return None if value is None else Day.check(value)
 
 
+class LineHours(_Group):
+    """One line of contact_hours (maina.contact): when it answers."""
+
+    always: bool = False
+    weekday: Optional[Tuple[ClockTime, ClockTime]]
+    weekend_holiday: Optional[Tuple[ClockTime, ClockTime]]
+    closed: Optional[Tuple[YearDay, YearDay]]
+
+
+class FactKey(_Pattern):
+    what = "the key of a fact"
+    example = "hotline.free_dial"
+    pattern = re.compile(r"[a-z_]+\.[a-z0-9_]+")
+
+
+class Route(_Group):
+    """One matter of contact_routes (maina.contact): its line and the number for each caller
+    (fact keys; that they are phone numbers of this file is an agreement below)."""
+
+    line: Code
+    number: FactKey
+    hearing: Optional[FactKey]
+    ip_phone: Optional[FactKey]
+    foreign: Optional[FactKey]
+
+
 class Certificate(_Group):
     birthdays: Fact[Count]
     signing_min_age: Fact[Count]
@@ -373,6 +411,8 @@ class FactsFile(_Group):
     application: Application
     card: Card
     card_validity_rules: Fact[List[ValidityRule]]
+    contact_routes: Fact[Dict[Code, Route]]
+    contact_hours: Fact[Dict[Code, LineHours]]
     certificate: Certificate
     renewal: Renewal
     pin: Pin
@@ -466,6 +506,28 @@ def _digits_in(text_key: str, number_key: str) -> Agreement:
     return (text_key, number_key), check
 
 
+def _hours_in_table(text_key: str, line: str, days: str) -> Agreement:
+    """The opening hours residents read (text_key) are the hours maina.contact routes by."""
+    def check(values: Dict[str, Any]) -> Optional[str]:
+        table = list((values["contact_hours"].get(line) or {}).get(days) or [])
+        if _times(str(values[text_key])) != table:
+            return (f"{text_key} ({values[text_key]}) and contact_hours {line} {days} ({table}) "
+                    "give different times")
+        return None
+
+    return (text_key, "contact_hours"), check
+
+
+def _routes_name_phone_facts(values: Dict[str, Any]) -> Optional[str]:
+    for matter, route in values["contact_routes"].items():
+        if route["line"] not in values["contact_hours"]:
+            return f"{matter}: line {route['line']} is not in contact_hours"
+        for caller, key in route.items():
+            if caller != "line" and not Phone.pattern.fullmatch(str(values.get(key, ""))):
+                return f"{matter} {caller}: {key} is not a phone number of this file"
+    return None
+
+
 def _rules_are_contiguous(values: Dict[str, Any]) -> Optional[str]:
     rows = sorted(values["card_validity_rules"],
                   key=lambda row: row.get("application_from") or dt.date.min)
@@ -511,6 +573,10 @@ AGREEMENTS: List[Agreement] = [
     _same_hours("hotline.weekend_hours", "hotline.weekend_hours_en"),
     _same_hours("convenience_store.hours", "convenience_store.hours_en"),
     _same_hours("city.office_hours", "city.office_hours_en"),
+    _hours_in_table("hotline.weekday_hours", "hotline", "weekday"),
+    _hours_in_table("hotline.weekend_hours", "hotline", "weekend_holiday"),
+    _hours_in_table("city.office_hours", "city_office", "weekday"),
+    (("contact_routes", "contact_hours"), _routes_name_phone_facts),
     _digits_in("pin.other_digits", "convenience_store.pin_digits"),
     _digits_in("pin.other_digits_en", "convenience_store.pin_digits"),
 ]

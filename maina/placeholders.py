@@ -33,6 +33,9 @@ ACTION_VARIABLES = frozenset({
     "status", "status_en", "stay_end", "limit", "latest", "period_end", "event",
     "possible_from", "window_start", "days_until_open", "expiry", "days_left", "until",
     "early", "late", "note", "age", "last_before", "assumed_from",
+    # the calculator's other answers (issue 14: actions/fee.py, moving.py, call_now.py)
+    "amount", "apply_by", "days_ago", "lost_from", "moved", "notice_by", "notice_by_last",
+    "continue_by", "latest_by", "number", "suspend_number", "closes", "opens", "open_day",
 })
 
 

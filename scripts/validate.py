@@ -18,6 +18,11 @@ EXPLAINED = {
         "asked by lifecycle_form for its slot (Rasa's form prompt convention)",
     r"The utterance 'utter_lifecycle_\w+' is not used in any story or rule":
         "said by the calculator's actions (actions/lifecycle.py) for results and re-asks",
+    r"The utterance 'utter_ask_(case_reason|loss_date|case_proof|move_date|move_direction|pin_kind)' "
+    r"is not used in any story or rule":
+        "asked by fee_form / move_form / pin_form for their slots (issue 14)",
+    r"The utterance 'utter_(fee|deadline|call_now)_\w+' is not used in any story or rule":
+        "said by the calculator's actions (actions/fee.py, moving.py, call_now.py) by answer code",
     r"The intent 'other_language' is not used in any story or rule|intent 'other_language' .*no training examples|"
     r"The intent 'other_language' is listed in the domain file, but is not found in the NLU training data":
         "set by maina_rasa.nlu.language.OtherLanguageRouter from the detected language, never trained",

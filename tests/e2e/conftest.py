@@ -1,7 +1,7 @@
 """Starts the real action server and Rasa (trained model) once per test session.
 
 Ports differ from `make run` (5005/5055) so tests never collide with a running demo.
-The date is pinned with MAINA_TODAY so answers are reproducible.
+The date is pinned with MAINA_TODAY and the moment with MAINA_NOW so answers are reproducible.
 """
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ from maina_ops import servers
 ROOT = Path(__file__).resolve().parents[2]
 
 TEST_TODAY = "2026-11-25"
+# The time of day of every test bot (a Wednesday morning for the `bot` below: the call centre
+# and the city counter are open); a bot started on another MAINA_TODAY gets it on that day.
+TEST_TIME = "10:00"
 # /admin/report of the `bot` below (the browser test renders it); never a real token.
 ADMIN_TOKEN = "e2e-browser-admin-token-00000000"
 # Several checkouts on one machine (git worktrees) can run their e2e tests at the same time:
@@ -49,8 +52,9 @@ class Bot:
 
 
 def start_bot(run_dir: Path, rasa_port: int, action_port: int, extra: Dict[str, str] = None) -> tuple:
-    return servers.start_bot(run_dir, rasa_port, action_port, str(MODEL),
-                             {"MAINA_TODAY": TEST_TODAY, **(extra or {})})
+    pinned = {"MAINA_TODAY": TEST_TODAY, **(extra or {})}
+    pinned.setdefault("MAINA_NOW", f"{pinned['MAINA_TODAY']}T{TEST_TIME}")
+    return servers.start_bot(run_dir, rasa_port, action_port, str(MODEL), pinned)
 
 
 @pytest.fixture(scope="session")

@@ -119,6 +119,10 @@ def test_a_yaml_error_is_refused_with_its_line(tmp_path):
         ('other_digits: {value: "数字4桁"', 'other_digits: {value: "数字6桁"', "pin.other_digits",
          "convenience_store.pin_digits"),
         ("number_digits: {value: 12,", "number_digits: {value: 11,", "card.number_digits", "by law"),
+        ('hotline: {weekday: ["9:30", "20:00"]', 'hotline: {weekday: ["9:00", "20:00"]',
+         "hotline.weekday_hours", "contact_hours"),
+        ('city_office: {weekday: ["8:45", "17:15"]', 'city_office: {weekday: ["8:30", "17:15"]',
+         "city.office_hours", "contact_hours"),
         ("{application_from: 2022-04-01, application_to: null, adult_age: 18",
          "{application_from: 2022-04-02, application_to: null, adult_age: 18", "card_validity_rules",
          "the next day"),
@@ -132,6 +136,11 @@ def test_facts_that_disagree_are_refused(tmp_path, old, new, key, other):
     name = key.split(".")[-1] + ":"
     assert problem.line == next(i for i, line in enumerate(FACTS.splitlines(), 1)
                                 if line.strip().startswith(name))
+
+
+def test_a_route_to_a_number_that_is_not_a_fact_is_refused(tmp_path):
+    problems = problems_of(broken(tmp_path, "foreign: hotline.foreign_system}", "foreign: hotline.foriegn_system}"))
+    assert any(p.key == "contact_routes" and "system foreign" in p.message for p in problems)
 
 
 def test_every_agreement_names_known_facts():

@@ -1,0 +1,63 @@
+"""Entity extractor for what a resident says about their own case (maina.case does the reading).
+
+Entities (values are codes, never the resident's words):
+
+* ``reason``: lost / stolen / damaged / disaster / remarks_full / office_error / expired
+* ``certificates``: with / without; ``express``: yes; ``proof``: yes / no
+* ``event_date``: ISO day or ``first/last`` period, role ``loss`` or ``move``
+* ``move``: in / out / within; ``pin_kind``: signing / user / counter_only; ``pin_tries``:
+  the wrong tries counted, when they do not tell which PIN
+* ``caller``: hearing / ip_phone / foreign
+
+Slots fill from them in the Rasa process (domain.yml, from_entity), so the dialogue rules can
+send a message with a case to the calculator's forms while plain questions keep their static
+answers. Rule-based, no training; a separate component so the date extractor stays the
+expiry calculator's.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+from maina import case, clock
+from maina_rasa.nlu.rule_extractor import RuleEntityExtractor
+
+NAME = "CaseExtractor"
+
+
+def _flag(value: Optional[bool], yes: str, no: str) -> Optional[str]:
+    return None if value is None else (yes if value else no)
+
+
+def entities_for(text: str) -> List[Dict[str, Any]]:
+    """The case entities of one (normalised) message; pure function, used by tests too."""
+    whole = {"start": 0, "end": len(text), "extractor": NAME}
+    found: List[Dict[str, Any]] = []
+    values = {
+        "reason": case.reason(text),
+        "certificates": _flag(case.certificates(text), "with", "without"),
+        "express": "yes" if case.express(text) else None,
+        "proof": _flag(case.proof(text), "yes", "no"),
+        "move": case.move_direction(text),
+        "pin_kind": case.pin_kind(text),
+        "caller": case.caller(text),
+    }
+    if values["pin_kind"] is None and case.pin_tries(text) is not None:
+        values["pin_tries"] = str(case.pin_tries(text))
+    for entity, value in values.items():
+        if value is not None:
+            found.append({"entity": entity, "value": value, **whole})
+    for event in case.events(text, clock.today()):
+        found.append({"entity": "event_date", "value": event.when.iso(), "role": event.about,
+                      "start": event.start, "end": event.end, "extractor": NAME})
+    return found
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
+)
+class CaseExtractor(RuleEntityExtractor):
+    """Rule-based: no training, deterministic, tested in tests/unit/test_case_extractor.py."""
+
+    entities_for = staticmethod(entities_for)

@@ -1,0 +1,50 @@
+"""The case extractor as a pipeline component: entities with codes, roles and offsets."""
+from __future__ import annotations
+
+import pytest
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from maina.normalize import normalize
+from maina_rasa.nlu.case import CaseExtractor, entities_for
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setenv("MAINA_TODAY", "2026-11-25")
+
+
+def values(text):
+    return {(e["entity"], e.get("role")): e["value"] for e in entities_for(normalize(text))}
+
+
+def test_the_issues_messages():
+    assert values("盗まれて警察に届けた、再発行タダ？") == {("reason", None): "stolen", ("proof", None): "yes"}
+    assert values("急ぎで、電子証明書はいらない") == {("certificates", None): "without", ("express", None): "yes"}
+    assert values("先週なくした、特急で作れる？") == {
+        ("reason", None): "lost", ("express", None): "yes", ("event_date", "loss"): "2026-11-16/2026-11-22"}
+    assert values("来週苫小牧に引っ越してくる、カードの手続きの期限は？") == {
+        ("move", None): "in", ("event_date", "move"): "2026-11-30/2026-12-06"}
+    assert values("署名用の暗証番号を5回間違えた") == {("pin_kind", None): "signing"}
+    assert values("暗証番号を3回間違えた") == {("pin_tries", None): "3"}
+    assert values("耳が聞こえない") == {("caller", None): "hearing"}
+    assert values("有効期限はいつ？") == {}
+
+
+def test_a_birth_date_is_not_an_event():
+    assert ("event_date", "loss") not in values("1990年1月15日生まれ、2019年3月10日に作ったカードの期限")
+
+
+def test_offsets_of_the_event_date():
+    text = "カードを先週の金曜になくした"
+    [event] = [e for e in entities_for(text) if e["entity"] == "event_date"]
+    assert text[event["start"]:event["end"]] == "先週の金曜"
+
+
+def test_component_adds_entities_and_skips_payloads():
+    extractor = CaseExtractor()
+    message = Message(data={TEXT: "盗まれた"})
+    payload = Message(data={TEXT: "/reissue_fee"})
+    extractor.process([message, payload])
+    assert [e["value"] for e in message.get(ENTITIES)] == ["stolen"]
+    assert not payload.get(ENTITIES)
