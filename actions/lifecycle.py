@@ -301,11 +301,15 @@ def _read(text: str, entities: List[Dict[str, Any]], slots: Dict[str, Any], requ
 
 
 def _merged(stored: Any, said: PartialDate) -> str:
-    """A date said without its year (「5月15日」) completes the one known so far (「2019年5月」)."""
+    """A date said in part completes or corrects the one known so far: a date without its year
+    (「5月15日」) completes 「2019年5月」; a year alone replaces the year and keeps the month and
+    day (「ごめん、生まれは1975年だった」 after 1970年5月5日 → 1975-05-05; 「何年の5月5日？」 →
+    「1975年」). A year-month is a new date (its day is not the old one's)."""
     known = _partial(stored)
-    if said.year is None and known is not None and known.year is not None:
+    if known is not None and (said.year is None and known.year is not None
+                              or said.month is None and known.month is not None):
         merged = known.updated(said)
-        if merged.valid:
+        if merged.valid:  # 29 February into a common year is not: the year alone, and the rest is asked
             return merged.to_slot()
     return said.to_slot()
 

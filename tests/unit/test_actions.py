@@ -366,3 +366,32 @@ def test_the_calculators_answers_leave_their_topic_in_play():
     assert choose("utter_lifecycle_expiry_result", "ask_my_expiry", "有効期限が2027年3月15日", None).topic == "renewal"
     assert choose("utter_lifecycle_why", "why_my_expiry", "10年じゃないの？", None).topic == "validity"
     assert choose("utter_followup_cost", "followup_cost", "いくら？", "renewal").response == "utter_renewal_fee"
+
+
+# --------------------------------------------------------------------------------------------
+# Residents' probe against the issue-12 build (n25–n30, E04, Y12). TODAY = 2026-11-25.
+
+
+def test_a_year_alone_corrects_the_year_of_a_known_date():
+    # probe n27: born 1970-05-05, received 2020-02-02 (age 49) → 1st birthday after 2020-05-05 →
+    # 10th 2029-05-05. 「生まれは1975年だった」 keeps 5 May: born 1975-05-05, 44 at issue, the same
+    # 10th birthday 2029-05-05 — and the rule line gives the new age
+    talk = Conversation()
+    talk.say("有効期限知りたい", intent="ask_my_expiry")
+    talk.say("生まれは1970年5月5日")
+    talk.say("受け取りは令和2年2月2日")
+    assert "発行時49歳" in talk.last("utter_lifecycle_result")["card_rule"]
+    talk.say("ごめん、生まれは1975年だった")
+    assert talk.slots["birth_date"] == "1975-05-05" and talk.slots["issue_date"] == "2020-02-02"
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["card_expiry"].startswith("2029年（令和11年）5月5日") and "発行時44歳" in answer["card_rule"]
+    why, _ = run(ActionLifecycleExplain(), tracker(talk.slots))
+    assert "44歳" in why[0]["why"]
+
+
+def test_a_year_answers_which_year_of_a_month_and_day():
+    talk = Conversation()
+    talk.say("誕生日は5月5日です", intent="ask_my_expiry")
+    assert talk.slots["requested_slot"] == "date_detail"
+    talk.say("1975年です")
+    assert talk.slots["birth_date"] == "1975-05-05" and talk.slots["requested_slot"] == "issue_date"
