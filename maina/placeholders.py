@@ -32,7 +32,7 @@ ACTION_VARIABLES = frozenset({
     "birthdays", "birthday_expiry", "age_at_issue", "application", "adult_age", "change_date",
     "status", "status_en", "stay_end", "limit", "latest", "period_end", "event",
     "possible_from", "window_start", "days_until_open", "expiry", "days_left", "until",
-    "early", "late", "note", "age", "last_before", "assumed_from",
+    "early", "late", "note", "age", "last_before", "assumed_from", "window_month",
 })
 
 

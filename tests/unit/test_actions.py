@@ -190,6 +190,13 @@ ONE_MESSAGE = [
      "utter_lifecycle_expiry_result", {"known": ["June 2026"], "advice": ["free", "30 September 2026"]}),
     # a date still to come with no cue is the card's expiry: 2027-01-31 → open since 2026-11-01, 67 days left
     ("ja", "2027/1/31だけど、いつから更新できる？", "utter_lifecycle_expiry_result", {"advice": ["あと67日"]}),
+    # probe n30: July 2027, the year first; for every July day renewal opens 3 months before → April 2027
+    ("en", "my card say expire 2027 July. when can i renew? need reservation?", "utter_lifecycle_expiry_result",
+     {"known": ["July 2027"], "advice": ["from April 2027", "free"]}),
+    # probe n29: the visa's end is the period of stay; born 1990-01-01, issued 2024-10-01 (34): 10th
+    # birthday after issue 2034-01-01, the stay ends earlier on 2027-08-31
+    ("en", "I am foreigner, not permanent resident. born 1990/1/1, got card 2024/10/1. my visa until 2027/8/31. "
+     "card expire when?", "utter_lifecycle_result", {"card_expiry": ["31 August 2027"]}),
 ]
 
 
@@ -308,6 +315,7 @@ def test_every_answer_line_is_used_and_renders_in_both_languages():
         calculator.Known(card_expiry=P(2026, 6)), calculator.Known(card_expiry=P(2026, 6), status="留学"),
         calculator.Known(card_expiry=P(2026, 10)), calculator.Known(card_expiry=P(2026, 12)),
         calculator.Known(card_expiry=P(2027, 3, 15)), calculator.Known(card_expiry=P(2026, 12, 1)),
+        calculator.Known(card_expiry=P(2027, 7)),
         calculator.Known(cert_expiry=P(2026, 12, 20)), calculator.Known(cert_expiry=P(2027, 6, 20)),
         calculator.Known(cert_expiry=P(2025, 6, 20)),
     ]
