@@ -385,10 +385,12 @@ SHOWN = ("age_rule_depends_earlylate", "age_rule_depends_early", "age_rule_depen
          "rule_ambiguous", "same_any_day", "same_any_day_at_age", "rule_before_change",
          "rule_assumed_after_change", "rule_by_application_date", "birthday_on_issue_not_counted",
          "feb29_birthday", "residence_like_nationals", "residence_capped_by_stay_end",
-         "residence_birthday_limit_first", "residence_refuge_period", "residence_transitional",
-         "validity_change_after_stay_renewal")
-RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "card_expired_with_stay", "renewal_not_yet_open",
-           "certificate_expired", "insurance_grace", "expiry_notice")
+         "residence_birthday_limit_first", "residence_refuge_period", "residence_transitional")
+# What to do next: a card that ends with the period of stay is not renewed but its validity changed
+# (有効期間変更), and no expiry notice comes for it.
+RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "card_expired_with_stay",
+           "validity_change_after_stay_renewal", "renewal_not_yet_open", "certificate_expired", "insurance_grace",
+           "expiry_notice", "no_expiry_notice_foreign")
 MAX_LINES = 2
 
 

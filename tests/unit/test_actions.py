@@ -403,3 +403,18 @@ def test_a_year_answers_which_year_of_a_month_and_day():
     assert talk.slots["requested_slot"] == "date_detail"
     talk.say("1975年です")
     assert talk.slots["birth_date"] == "1975-05-05" and talk.slots["requested_slot"] == "issue_date"
+
+
+def test_a_card_ending_with_the_stay_says_what_to_do_next():
+    # probe n29: born 1990-01-01, issued 2024-10-01 (34) → 10th birthday after issue 2034-01-01; the
+    # stay ends 2027-08-31, earlier → the card ends 2027-08-31; what follows: 有効期間変更 after the
+    # stay is renewed, and no expiry notice (the line was empty before)
+    talk = Conversation()
+    talk.say("1990年1月1日生まれで、2024年10月1日にカードを受け取りました。有効期限は？", intent="ask_my_expiry")
+    assert talk.last("utter_lifecycle_result")["card_expiry"].startswith("2034年（令和16年）1月1日")
+    talk.say("在留期間は2027年8月31日まで")
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["card_expiry"].startswith("2027年（令和9年）8月31日")
+    assert "在留期間の満了日（2027年（令和9年）8月31日）" in answer["card_rule"]
+    assert "有効期間変更" in answer["renewal_line"] and "お知らせは届かない" in answer["renewal_line"]
+    assert "日本人と同じ" not in answer["card_rule"] + answer["renewal_line"]
