@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 # (actions/lifecycle.py), and the values of the calculator's explanation lines
 # (utter_lifecycle_line_*, rendered by actions/texts.py).
 ACTION_VARIABLES = frozenset({
-    "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step",
+    "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step", "whose_card",
     "birth_date", "issue_date", "stay_end_date", "residence_status",
     "what", "known", "advice", "why",
     "birthdays", "birthday_expiry", "age_at_issue", "application", "adult_age", "change_date",

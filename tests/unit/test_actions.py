@@ -52,7 +52,8 @@ def test_answer_renders_the_dates():
     [message] = messages
     assert message["response"] == "utter_lifecycle_result"
     assert message["card_expiry"].startswith("2029年（令和11年）4月1日")
-    assert message["cert_line"].startswith("2024年（令和6年）4月1日")
+    assert message["cert_line"] == "電子証明書の有効期限は 2024年（令和6年）4月1日 だよ。"
+    assert message["whose_card"] == "カード"
     assert "10回目" in message["card_rule"]
 
 
@@ -342,7 +343,8 @@ def test_every_answer_line_is_used_and_renders_in_both_languages():
         ja, en = _line(explanation, "ja"), _line(explanation, "en")
         assert ja and en and ja != en and "{" not in ja + en, explanation
     lines = {name[len("utter_lifecycle_line_"):] for name in texts.responses() if name.startswith("utter_lifecycle_line_")}
-    rendered_by_the_action = {"either", "cert_without_signing", "known_card_expiry", "known_certificate_expiry"}
+    rendered_by_the_action = {"either", "cert_expiry", "user_cert_expiry", "known_card_expiry",
+                              "known_certificate_expiry"}
     assert lines - used - rendered_by_the_action == set(), "answer lines nothing produces"
 
 
@@ -418,3 +420,42 @@ def test_a_card_ending_with_the_stay_says_what_to_do_next():
     assert "在留期間の満了日（2027年（令和9年）8月31日）" in answer["card_rule"]
     assert "有効期間変更" in answer["renewal_line"] and "お知らせは届かない" in answer["renewal_line"]
     assert "日本人と同じ" not in answer["card_rule"] + answer["renewal_line"]
+
+
+def test_a_childs_card_is_not_called_yours_and_the_certificate_line_reads_cleanly():
+    # probe E04: born 2012-12-03, received 2021-06-01 aged 8 (applied before 2022-04-01, minor) →
+    # 1st birthday after issue 2021-12-03 → 5th 2025-12-03 (expired on 2026-11-25); the user
+    # certificate ends with the card; no signing certificate before 15, reached on 2027-12-03
+    talk = Conversation()
+    talk.say("娘のカードの有効期限を知りたいです。2012年12月3日生まれで、2021年6月1日に受け取りました",
+             intent="ask_my_expiry")
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["whose_card"] == "娘さんのカード" and answer["card_expiry"].startswith("2025年（令和7年）12月3日")
+    assert answer["cert_line"] == ("利用者証明用電子証明書の有効期限は 2025年（令和7年）12月3日 だよ。\n"
+                                   "15歳未満は署名用電子証明書は発行されないよ。2027年（令和9年）12月3日から窓口で申請できるよ。")
+    assert "あなた" not in "".join(v for v in answer.values() if isinstance(v, str))
+    why, _ = run(ActionLifecycleExplain(), tracker(talk.slots))
+    assert "あなた" not in why[0]["why"] and "8歳" in why[0]["why"]
+
+
+def test_a_new_calculation_forgets_whose_card_it_was():
+    talk = Conversation()
+    talk.say("子どもの期限を知りたいです。2010年5月5日生まれで2021年6月1日に交付", intent="ask_my_expiry")
+    assert talk.last("utter_lifecycle_result")["whose_card"] == "お子さんのカード"
+    talk.say("自分のも調べたい", intent="ask_my_expiry")
+    talk.say("1990年1月15日生まれ、2019年3月10日に受け取った")
+    assert talk.last("utter_lifecycle_result")["whose_card"] == "カード"
+
+
+def test_a_29_february_birthday_says_which_date_counts_for_what():
+    # probe Y12: born 2012-02-29, card issued 2021-06-01 aged 9 (old rule, minor, 5 birthdays): in
+    # common years the birthday counted for validity is 28 February → 2022-02-28, 2023-02-28,
+    # 2024-02-29, 2025-02-28, 2026-02-28 = the 5th; the age 15 (signing certificate) is reached on
+    # 1 March 2027 (年齢計算ニ関スル法律). The answer says which is which (docs/date-parser.md).
+    talk = Conversation("en")
+    talk.say("my son's card: born 29 February 2012, card issued 1 June 2021. when does it expire?",
+             intent="ask_my_expiry")
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["whose_card"] == "Your son's card" and answer["card_expiry"] == "28 February 2026"
+    assert "28 February as the birthday" in answer["card_rule"] and "goes up on 1 March" in answer["card_rule"]
+    assert "from 1 March 2027" in answer["cert_line"] and "(" not in answer["cert_line"].split("\n")[1]
