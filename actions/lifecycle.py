@@ -58,6 +58,9 @@ DONT_KNOW = re.compile(r"わから|分から|わかんな|知らな|しらな|�
 # Intents of an answer to the form's question (their rules lead back into the form): when nothing
 # usable was said, the question is asked again rather than the turn ending in silence.
 ANSWER_INTENTS = {"inform", "ask_my_expiry", "affirm", "deny"}
+# How many earlier messages may still tell the status or whose card it is (_said_just_before).
+CONTEXT_MESSAGES = 3
+CALCULATION_ENDS = ("action_lifecycle_answer", "action_lifecycle_reset")
 HINT_FOR = {"birth": "birth", "issue": "issue", "application": "issue", "stay_end": "stay_end",
             "card_expiry": "expiry", "cert_expiry": "expiry"}
 
@@ -191,6 +194,7 @@ class ValidateLifecycleForm(FormValidationAction):
                 return []  # another question: Rasa's rules answer it, then the form asks again
             # a SlotSet, or Rasa would reject the form and the turn end without a word
             values[requested if requested in LIFECYCLE_SLOTS else DETAIL_SLOT] = None
+        values.update(_said_just_before(tracker, {**slots, **values}))
         updated = {**slots, **{k: v for k, v in values.items() if k in LIFECYCLE_SLOTS}}
         outcome = calculator.plan(dataclasses.replace(known_from(updated), birthday_seen=birthday_seen),
                                   clock.today())
@@ -204,6 +208,30 @@ class ValidateLifecycleForm(FormValidationAction):
             values = {**{slot: None for slot, value in stored.items() if value is not None}, **values}
         tracker.slots.update(values)
         return [SlotSet(slot, value) for slot, value in values.items()]
+
+
+def _said_just_before(tracker: Tracker, known: Dict[str, Any]) -> Dict[str, str]:
+    """The status and whose card it is, from the resident's messages just before this one
+    (since the calculator last answered or was reset, at most CONTEXT_MESSAGES): 「外国人です。期限を
+    知りたい」 may get the ask-back instead of the form, and 「1990年1月1日」 then starts it — the
+    stay end must still be asked, and 「娘の」 still named."""
+    events = list(tracker.events or [])
+    current = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    earlier: List[str] = []
+    for event in reversed(events[:current]):
+        if event.get("event") == "action" and event.get("name") in CALCULATION_ENDS:
+            break
+        if event.get("event") == "user" and len(earlier) < CONTEXT_MESSAGES:
+            earlier.append(event.get("text") or "")
+    found: Dict[str, str] = {}
+    for text in earlier:  # the latest first
+        status = residence.stated_status(text)
+        if status is not None and not known.get("residence_status"):
+            found.setdefault("residence_status", status.key)
+        whose = holder.card_holder(text)
+        if whose is not None and not known.get("card_holder"):
+            found.setdefault("card_holder", whose)
+    return found
 
 
 def _hint(requested: str, known: calculator.Known) -> str:
@@ -423,8 +451,8 @@ def render(result: lifecycle.LifecycleResult, lang: str, whose: Optional[str] = 
     rule_lines += [_line(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
     no_signing = [_line(by_code[c], lang) for c in NO_SIGNING if c in by_code]
     if result.signing_certificate_expiry is None and no_signing:
-        cert_lines = [texts.render("utter_lifecycle_line_user_cert_expiry", lang, expiry=result.user_certificate_expiry),
-                      no_signing[0]]
+        user_only = texts.render("utter_lifecycle_line_user_cert_expiry", lang, expiry=result.user_certificate_expiry)
+        cert_lines = [user_only, no_signing[0]]
     else:
         cert_lines = [texts.render("utter_lifecycle_line_cert_expiry", lang, expiry=result.user_certificate_expiry)]
     renewal_lines = [_line(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]

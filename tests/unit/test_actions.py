@@ -459,3 +459,29 @@ def test_a_29_february_birthday_says_which_date_counts_for_what():
     assert answer["whose_card"] == "Your son's card" and answer["card_expiry"] == "28 February 2026"
     assert "28 February as the birthday" in answer["card_rule"] and "goes up on 1 March" in answer["card_rule"]
     assert "from 1 March 2027" in answer["cert_line"] and "(" not in answer["cert_line"].split("\n")[1]
+
+
+def test_the_status_said_just_before_the_form_started_still_counts():
+    # probe n29: 「外国人です。カードの期限を知りたい」 got the ask-back, 「1990年1月1日」 started the form
+    # — the stay end must still be asked; 「娘の」 said then still names her. An earlier calculation
+    # (its answer) ends what counts.
+    def extract(events, text, slots=None):
+        t = tracker(slots or {}, text, entities_for_test(text), "inform", events=events)
+        return asyncio.run(ValidateLifecycleForm().get_extraction_events(CollectingDispatcher(), t, DOMAIN))
+
+    said = [{"event": "user", "text": "外国人です。娘のカードの期限を知りたい"},
+            {"event": "action", "name": "action_default_ask_affirmation"},
+            {"event": "user", "text": "1990年1月1日"}]
+    events = extract(said, "1990年1月1日")
+    assert SlotSet("residence_status", "外国人住民") in events and SlotSet("card_holder", "daughter") in events
+    t = tracker({"birth_date": "1990-01-01", "issue_date": "2024-10-01", "residence_status": "外国人住民"})
+    assert asyncio.run(ValidateLifecycleForm().required_slots([], CollectingDispatcher(), t, DOMAIN)) == ["stay_end_date"]
+    after_an_answer = said[:1] + [{"event": "action", "name": "action_lifecycle_answer"}] + said[2:]
+    events = extract(after_an_answer, "1990年1月1日")
+    assert not any(e["name"] in ("residence_status", "card_holder") for e in events)
+
+
+def entities_for_test(text):
+    from maina_rasa.nlu.dates import entities_for
+
+    return entities_for(text)
