@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
-from maina import calculator, clock, conversation, dates, holder, lifecycle, residence
+from maina import calculator, clock, conversation, dates, holder, lifecycle, locales, residence
 from maina.partial import PartialDate
 
 DATE_SLOTS = calculator.SLOT_OF  # role → slot
@@ -66,7 +66,11 @@ HINT_FOR = {"birth": "birth", "issue": "issue", "application": "issue", "stay_en
 
 
 def _language(tracker: Tracker) -> str:
-    return "en" if tracker.get_slot("language") == "en" else "ja"
+    """ja, en or a language of locales/ (its lines); English for a language not spoken."""
+    chosen = tracker.get_slot("language") or "ja"
+    if chosen in ("ja", "en") or locales.get(chosen) is not None:
+        return chosen
+    return "en"
 
 
 def _partial(value: Any) -> Optional[PartialDate]:

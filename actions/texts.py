@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping
 
 import yaml
 
-from maina import facts, wareki
+from maina import facts, locales, wareki
 from maina.partial import PartialDate
 
 RESPONSES_DIR = Path(__file__).resolve().parent.parent / "data" / "responses"
@@ -38,7 +38,13 @@ def _is_english(variation: Mapping[str, Any]) -> bool:
 
 
 def template(name: str, lang: str) -> str:
-    """The text of response ``name`` for ``lang`` ("en" or anything else for Japanese)."""
+    """The text of response ``name`` for ``lang``: a language of locales/ (its translation),
+    "en", or anything else for Japanese."""
+    locale = locales.get(lang)
+    if locale is not None and name in locale.responses:
+        return locale.responses[name]
+    if locale is not None:
+        lang = "en"
     for variation in responses()[name]:
         if _is_english(variation) == (lang == "en"):
             return variation["text"]
@@ -49,6 +55,9 @@ def display(value: Any, lang: str) -> str:
     """A value as it reads in a sentence: dates 「2029年（令和11年）1月15日」 / "15 January 2029",
     known parts of a date 「2019年（令和元年）5月」 / "May 2019", integers with separators."""
     if isinstance(value, PartialDate):
+        locale = locales.get(lang)
+        if locale is not None:
+            return locales.partial_date(locale, value)
         return wareki.format_partial_en(value) if lang == "en" else wareki.format_partial_ja(value)
     if isinstance(value, (dt.date, int)):
         return facts.display(value, lang)

@@ -62,11 +62,28 @@ def main() -> int:
         lines.append(f"| {r['config']} | {r['cv_accuracy']:.1%} | {r['cv_f1']:.3f} | "
                      f"{r['holdout_accuracy']:.1%} | {r['holdout_f1']:.3f} | {r['train_seconds']:.0f} |")
     table = "\n".join(lines)
+    confusions = "\n\n".join(confusion_table(c.stem) for c in configs)
     (ROOT / "results").mkdir(exist_ok=True)
     (ROOT / "results" / "nlu-compare.md").write_text(
-        f"{args.folds}-fold cross-validation on data/nlu and held-out tests/nlu\n\n{table}\n")
+        f"{args.folds}-fold cross-validation on data/nlu and held-out tests/nlu\n\n{table}\n\n"
+        f"{confusions}\n")
     print(table)
+    print(confusions)
     return 0
+
+
+def confusion_table(name: str, top: int = 15) -> str:
+    """The most frequent confusions of the cross-validation (from Rasa's intent_errors.json)."""
+    errors = json.loads((ROOT / "results" / "nlu-compare" / name / "cv" / "intent_errors.json").read_text())
+    counts: dict = {}
+    for error in errors:
+        pair = (error["intent"], error["intent_prediction"]["name"])
+        counts[pair] = counts.get(pair, 0) + 1
+    lines = [f"Most frequent confusions in cross-validation ({name}, {len(errors)} errors):", "",
+             "| intent | taken for | times |", "| --- | --- | ---: |"]
+    for (intent, predicted), count in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
+        lines.append(f"| {intent} | {predicted} | {count} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -275,21 +275,33 @@ def display(value: Any, lang: str = "ja") -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, _dt.date):
+        from maina import locales
         from maina.wareki import format_date_en, format_date_ja
 
+        locale = locales.get(lang)
+        if locale is not None:
+            return locale.date(value)
         return format_date_en(value) if lang == "en" else format_date_ja(value)
     return str(value)
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def _template_variables(lang: str) -> Dict[str, str]:
-    return {
-        key: display(fact.value, lang)
-        for key, fact in all_facts().items()
-        if not isinstance(fact.value, (list, dict))
-    }
+    from maina import locales
+
+    scalars = {key: fact.value for key, fact in all_facts().items()
+               if not isinstance(fact.value, (list, dict))}
+    locale = locales.get(lang)
+    if locale is not None:  # a translator's language: its words, our numbers and dates
+        return {key: locales.fact_text(locale, key, value, scalars.get(f"{key}_en"))
+                for key, value in scalars.items()}
+    return {key: display(value, lang) for key, value in scalars.items()}
 
 
 def template_variables(lang: str = "ja") -> Dict[str, str]:
-    """Every scalar fact as display text, keyed by dotted key, for ``{group.key}`` placeholders."""
-    return dict(_template_variables("en" if lang == "en" else "ja"))
+    """Every scalar fact as display text, keyed by dotted key, for ``{group.key}`` placeholders
+    (ja, en, or a language of locales/)."""
+    from maina import locales
+
+    known = lang if lang == "en" or locales.get(lang) is not None else "ja"
+    return dict(_template_variables(known))

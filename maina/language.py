@@ -27,9 +27,16 @@ from maina.mynumber import MARKER
 
 JA, EN = "ja", "en"
 LANGUAGES = (JA, EN)
-# Languages recognised but not (yet) spoken: the resident gets the foreign-language hotline in
-# their language (issue 11); every other answer falls back to English for them.
-RECOGNISED_ONLY = ("zh", "ko", "vi", "th", "ne", "my", "es", "pt", "tl", "id")
+# Languages recognised besides ja/en. Those with a translator's file (maina.locales) are
+# spoken; for the others the resident gets the foreign-language hotline in their language
+# (issue 11) and every other answer in English.
+RECOGNISED = ("zh", "ko", "vi", "th", "ne", "my", "es", "pt", "tl", "id")
+
+
+def is_spoken(code: Optional[str]) -> bool:
+    from maina import locales
+
+    return code in locales.spoken()
 
 _HIRAGANA = re.compile("[\u3041-\u309f]")
 _JAPANESE = re.compile(
@@ -116,7 +123,8 @@ where's who's which's let let's like would've need want tell show bring carry ke
 
 
 def normalize_code(value: Any) -> Optional[str]:
-    """A language hint (metadata, a payload entity) as "ja"/"en": "en-US", "English" → "en"."""
+    """A language hint (metadata, a payload entity) as a spoken language code: "en-US",
+    "English" → "en"; "ja_JP" → "ja"; "zh-CN" → "zh" when locales/zh.yml exists; else None."""
     if not isinstance(value, str):
         return None
     lowered = value.strip().lower().replace("_", "-")
@@ -124,7 +132,21 @@ def normalize_code(value: Any) -> Optional[str]:
         return EN
     if lowered in ("ja", "jp", "japanese", "日本語") or lowered.startswith("ja-"):
         return JA
-    return None
+    base = lowered.split("-", 1)[0]
+    return base if base in RECOGNISED and is_spoken(base) else None
+
+
+def text_language(text: Any, hint: Any = None) -> str:
+    """The language to answer ``text`` in, for texts the channels write themselves: a spoken
+    ``hint`` wins; else the detected language if spoken, English for a recognised language
+    Maina-chan does not speak, Japanese when the text does not say."""
+    chosen = normalize_code(hint)
+    if chosen:
+        return chosen
+    detected = detect_language(text)
+    if detected is None:
+        return JA
+    return detected if is_spoken(detected) else EN
 
 
 def _plain(text: str) -> str:
@@ -231,7 +253,7 @@ def recognised_language(text: Any) -> Optional[str]:
 
 
 def detect_language(text: Any) -> Optional[str]:
-    """"ja", "en", one of :data:`RECOGNISED_ONLY`, or None when the message does not say
+    """"ja", "en", one of :data:`RECOGNISED`, or None when the message does not say
     (see the module docstring)."""
     if not isinstance(text, str):
         return None

@@ -3,7 +3,8 @@
 Pure functions over dates (calendar arithmetic in :mod:`maina.periods`); results carry
 explanation *codes* with parameters, never sentences: the answer texts are responses
 (data/responses/lifecycle.yml) that the calculator action renders; every rule parameter is
-read from facts/facts.yml through :mod:`maina.facts`, "today" is always passed in (callers use :func:`maina.clock.today`).
+read from facts/facts.yml through :mod:`maina.facts`, "today" is always passed in (callers
+use :func:`maina.clock.today`).
 
 Rules implemented (sources: ../shared/reference/current-rules.md "rules", guidebook p.4/5):
 

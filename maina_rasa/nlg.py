@@ -21,13 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Text, Tuple
 
+from rasa.core.nlg import interpolator
 from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import BotUttered, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from maina import conversation, facts, topics
+from maina import conversation, facts, locales, topics
 
 # response name → (number of suggested topics, minimum confidence of a suggestion)
 # A guess below its minimum is replaced by a main topic (a vague 「カードのことで相談」 gets the
@@ -71,6 +72,16 @@ def conversation_state(tracker: DialogueStateTracker) -> ConversationState:
     return ConversationState(first_in_turn=first_in_turn)
 
 
+def _localized_button(button: Dict[Text, Any], locale: "locales.Locale") -> Dict[Text, Any]:
+    """A Japanese response's button in ``locale``: a topic's label by its payload's intent,
+    any other title from the locale's ``buttons``; a missing word stays as it was."""
+    payload = str(button.get("payload") or "")
+    title = str(button.get("title") or "")
+    intent = payload[1:].split("{", 1)[0] if payload.startswith("/") else ""
+    translated = locale.topics.get(intent) or locale.buttons.get(title) or title
+    return {**button, "title": translated}
+
+
 def _later_part(latest: Any) -> bool:
     """The second (third) question of a message the channel split: no second opening."""
     metadata = getattr(latest, "metadata", None) or {}
@@ -88,17 +99,41 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         super().__init__((domain or Domain.empty()).responses)
 
     def _spoken_language(self, response: Text, language: Optional[Text]) -> Text:
-        """ja and en are spoken; a recognised-only language (zh, vi, …) where the response
-        has a variation for it (the foreign-language hotline answer), else English."""
+        """ja and en are spoken, and every language of locales/ that translates the
+        response; a recognised-only language where the response has a variation for it (the
+        foreign-language hotline answer); English otherwise."""
         if language in (None, "", "ja"):
             return "ja"
         if language == "en":
             return "en"
+        locale = locales.get(language)
+        if locale is not None and response in locale.responses:
+            return language
         for variation in self.responses.get(response, []):
             for condition in variation.get("condition") or []:
                 if condition.get("name") == "language" and condition.get("value") == language:
                     return language
         return "en"
+
+    def _render(
+        self, name: Text, filled_slots: Dict[Text, Any], output_channel: Text,
+        variables: Dict[Text, Any],
+    ) -> Optional[Dict[Text, Any]]:
+        """Response ``name`` in the slot's language: Rasa's own variation (ja, en), or the
+        Japanese response's buttons with the words of the language's locale file."""
+        locale = locales.get(filled_slots.get("language"))
+        if locale is None or name not in locale.responses:
+            return self.generate_from_slots(name, filled_slots, output_channel, **variables)
+        base = self.generate_from_slots(
+            name, {**filled_slots, "language": "ja"}, output_channel, **variables
+        )
+        if base is None:
+            return None
+        values = {**{k: v for k, v in filled_slots.items() if v is not None}, **variables}
+        base["text"] = interpolator.interpolate_text(locale.responses[name], values)
+        if base.get("buttons"):
+            base["buttons"] = [_localized_button(button, locale) for button in base["buttons"]]
+        return base
 
     async def generate(
         self,
@@ -128,20 +163,14 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
 
         response = None
         if choice.response != utter_action:
-            response = self.generate_from_slots(
-                choice.response, filled_slots, output_channel, **variables
-            )
+            response = self._render(choice.response, filled_slots, output_channel, variables)
         if response is None:
-            response = self.generate_from_slots(
-                utter_action, filled_slots, output_channel, **variables
-            )
+            response = self._render(utter_action, filled_slots, output_channel, variables)
         if response is None:
             return None
 
         if choice.opening:
-            opening = self.generate_from_slots(
-                choice.opening, filled_slots, output_channel, **variables
-            )
+            opening = self._render(choice.opening, filled_slots, output_channel, variables)
             if opening and opening.get("text"):
                 response["text"] = f"{opening['text']}\n{response.get('text') or ''}".strip()
         if choice.response in SUGGESTION_RESPONSES:
@@ -149,7 +178,11 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
             picked = topics.with_main_topics(
                 topics.suggestions(ranking, count, min_confidence), count
             )
-            response["buttons"] = [topics.button(name, language) for name in picked]
+            locale = locales.get(language)
+            response["buttons"] = [
+                _localized_button(topics.button(name, "ja"), locale) if locale
+                else topics.button(name, language) for name in picked
+            ]
         response[TOPIC_KEY] = choice.topic
         if choice.situations:
             response[SITUATIONS_KEY] = list(choice.situations)

@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, Mapping, Optional, Tuple
 
-from maina import facts
+from maina import facts, locales
+from maina.language import text_language
 from maina.mynumber import MARKER, MY_NUMBER_LENGTH, mask_my_numbers
 from maina.questions import split_questions
 from maina.textguard import GuardResult, sanitize_user_text
@@ -100,10 +101,6 @@ CHANNEL_TEXTS: Dict[str, Dict[str, str]] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")
-_JAPANESE = re.compile(
-    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\u3005\u3006]"
-)
-_LATIN = re.compile("[A-Za-z]")
 _INPUT_CHANNEL_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -114,7 +111,11 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
     unknown fact.
     """
     variants = CHANNEL_TEXTS[key]
-    template = variants.get(language) or variants[DEFAULT_LANGUAGE]
+    locale = locales.get(language)
+    template = (locale.texts.get(key) if locale else None) or variants.get(language) \
+        or variants["en" if locale else DEFAULT_LANGUAGE]
+    if locale and key not in locale.texts:
+        language = "en"
     values.setdefault("my_number_digits", MY_NUMBER_LENGTH)
 
     def fill(match: "re.Match[str]") -> str:
@@ -122,41 +123,18 @@ def render(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
         if name in values:
             return facts.display(values[name], language)
         if "." in name:
-            return facts.display(facts.value(name), language)
+            facts.value(name)  # an unknown fact raises FactsError
+            return facts.template_variables(language)[name]
         raise KeyError(f"channel text {key!r}: no value for {{{name}}}")
 
     return _PLACEHOLDER.sub(fill, template)
 
 
-def normalize_language(value: Any) -> Optional[str]:
-    """``"en"``, ``"en-US"``, ``"English"`` → "en"; ``"ja"``, ``"ja_JP"`` → "ja"; else None."""
-    if not isinstance(value, str):
-        return None
-    lowered = value.strip().lower().replace("_", "-")
-    if lowered in ("en", "english") or lowered.startswith("en-"):
-        return "en"
-    if lowered in ("ja", "jp", "japanese", "日本語") or lowered.startswith("ja-"):
-        return "ja"
-    return None
-
-
 def pick_language(text: str, metadata: Optional[Mapping[str, Any]] = None) -> str:
-    """"ja" or "en" for the channel texts.
-
-    ``metadata["language"]`` wins when it names ja/en. Otherwise English when the text has
-    Latin letters and no Japanese characters (the mask marker does not count), else Japanese.
-    A button payload such as ``/ask_my_expiry`` says nothing about the language: Japanese.
-    """
-    if isinstance(metadata, Mapping):
-        chosen = normalize_language(metadata.get("language"))
-        if chosen:
-            return chosen
-    if (text or "").lstrip().startswith("/"):
-        return DEFAULT_LANGUAGE
-    plain = (text or "").replace(MARKER, " ")
-    if _LATIN.search(plain) and not _JAPANESE.search(plain):
-        return "en"
-    return DEFAULT_LANGUAGE
+    """The language of the channel's own texts: :func:`maina.language.text_language` (the
+    same rule as the NLU's language detector; ``metadata["language"]`` wins when spoken)."""
+    hint = metadata.get("language") if isinstance(metadata, Mapping) else None
+    return text_language(text or "", hint)
 
 
 def is_valid_sender_id(value: Any) -> bool:

@@ -120,8 +120,8 @@ OTHER_LANGUAGE_INTENT = "other_language"
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
 class OtherLanguageRouter(GraphComponent):
-    """A message in a language Maina-chan recognises but does not speak (Chinese, Korean,
-    Vietnamese, …; :data:`maina.language.RECOGNISED_ONLY`) gets the intent ``other_language``:
+    """A message in a language Maina-chan recognises but does not speak (:data:`maina.language.
+    RECOGNISED` without a file in locales/) gets the intent ``other_language``:
     the classifier was trained on Japanese and English, so its guess for such a message is
     noise. The answer gives the foreign-language hotline in the resident's language.
     Runs after the classifier and the FallbackClassifier (config.yml)."""
@@ -142,7 +142,7 @@ class OtherLanguageRouter(GraphComponent):
                 e.get("value") for e in message.get(ENTITIES, [])
                 if e.get("entity") == ENTITY and e.get("extractor") == NAME
             ]
-            if detected and detected[-1] in language.RECOGNISED_ONLY:
+            if detected and not language.is_spoken(detected[-1]):
                 message.set(
                     INTENT, {INTENT_NAME_KEY: OTHER_LANGUAGE_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0},
                     add_to_output=True,
