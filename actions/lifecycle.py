@@ -461,7 +461,7 @@ def render(result: lifecycle.LifecycleResult, lang: str, whose: Optional[str] = 
         cert_lines = [texts.render("utter_lifecycle_line_cert_expiry", lang, expiry=result.user_certificate_expiry)]
     renewal_lines = [_line(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]
     return {
-        "whose_card": texts.render(f"utter_lifecycle_card_of_{whose if whose in WHOSE else 'unknown'}", lang),
+        "whose_card": texts.render(f"utter_lifecycle_line_card_of_{whose if whose in WHOSE else 'unknown'}", lang),
         "card_expiry": card_expiry,
         "card_rule": "\n".join(line for line in rule_lines if line),
         "cert_line": "\n".join(cert_lines),

@@ -2,7 +2,7 @@
 
 A parent asking about a child's card must not be told 「あなたのカードの有効期限は…」 (probe E04).
 :func:`card_holder` names the person when the message says so; the calculator's answer then says
-「娘さんのカードの有効期限は…」 (the words are responses, ``utter_lifecycle_whose_<key>``), and
+「娘さんのカードの有効期限は…」 (the words are responses, ``utter_lifecycle_line_card_of_<key>``), and
 nothing when it does not (「カードの有効期限は…」, right whoever it is).
 
 Only a family word that owns something counts (「娘の」「息子が」「母は」「母（…）の」, "my son's",

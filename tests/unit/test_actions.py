@@ -343,8 +343,10 @@ def test_every_answer_line_is_used_and_renders_in_both_languages():
         ja, en = _line(explanation, "ja"), _line(explanation, "en")
         assert ja and en and ja != en and "{" not in ja + en, explanation
     lines = {name[len("utter_lifecycle_line_"):] for name in texts.responses() if name.startswith("utter_lifecycle_line_")}
+    from maina.holder import KEYS
+
     rendered_by_the_action = {"either", "cert_expiry", "user_cert_expiry", "known_card_expiry",
-                              "known_certificate_expiry"}
+                              "known_certificate_expiry"} | {f"card_of_{key}" for key in KEYS + ("unknown",)}
     assert lines - used - rendered_by_the_action == set(), "answer lines nothing produces"
 
 

@@ -43,5 +43,5 @@ def test_every_key_has_its_words_in_both_languages():
     from actions import texts
 
     for key in KEYS + ("unknown",):
-        ja, en = (texts.render(f"utter_lifecycle_card_of_{key}", lang) for lang in ("ja", "en"))
+        ja, en = (texts.render(f"utter_lifecycle_line_card_of_{key}", lang) for lang in ("ja", "en"))
         assert ja.endswith("カード") and en.endswith("card") and "あなた" not in ja
