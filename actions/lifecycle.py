@@ -21,12 +21,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import texts
-from maina import calculator, clock, conversation, dates, lifecycle, locales, residence
+from maina import calculator, clock, conversation, dates, holder, lifecycle, locales, residence
 from maina.partial import PartialDate
 
 DATE_SLOTS = calculator.SLOT_OF  # role → slot
 AGE_SLOTS = {"issue": "age_at_issue", "current": "current_age"}
-LIFECYCLE_SLOTS = list(DATE_SLOTS.values()) + list(AGE_SLOTS.values()) + ["residence_status"]
+LIFECYCLE_SLOTS = list(DATE_SLOTS.values()) + list(AGE_SLOTS.values()) + ["residence_status", "card_holder"]
 # Unusable-date codes from maina.dates with their own re-ask response (others: invalid_date).
 REASKS = {"invalid_date", "incomplete_date", "era_out_of_range", "ambiguous_date", "out_of_range", "future"}
 # Intents that keep the calculator going after the question they ask is answered (and follow-ups
@@ -58,6 +58,9 @@ DONT_KNOW = re.compile(r"わから|分から|わかんな|知らな|しらな|�
 # Intents of an answer to the form's question (their rules lead back into the form): when nothing
 # usable was said, the question is asked again rather than the turn ending in silence.
 ANSWER_INTENTS = {"inform", "ask_my_expiry", "affirm", "deny"}
+# How many earlier messages may still tell the status or whose card it is (_said_just_before).
+CONTEXT_MESSAGES = 3
+CALCULATION_ENDS = ("action_lifecycle_answer", "action_lifecycle_reset")
 HINT_FOR = {"birth": "birth", "issue": "issue", "application": "issue", "stay_end": "stay_end",
             "card_expiry": "expiry", "cert_expiry": "expiry"}
 
@@ -195,6 +198,7 @@ class ValidateLifecycleForm(FormValidationAction):
                 return []  # another question: Rasa's rules answer it, then the form asks again
             # a SlotSet, or Rasa would reject the form and the turn end without a word
             values[requested if requested in LIFECYCLE_SLOTS else DETAIL_SLOT] = None
+        values.update(_said_just_before(tracker, {**slots, **values}))
         updated = {**slots, **{k: v for k, v in values.items() if k in LIFECYCLE_SLOTS}}
         outcome = calculator.plan(dataclasses.replace(known_from(updated), birthday_seen=birthday_seen),
                                   clock.today())
@@ -208,6 +212,30 @@ class ValidateLifecycleForm(FormValidationAction):
             values = {**{slot: None for slot, value in stored.items() if value is not None}, **values}
         tracker.slots.update(values)
         return [SlotSet(slot, value) for slot, value in values.items()]
+
+
+def _said_just_before(tracker: Tracker, known: Dict[str, Any]) -> Dict[str, str]:
+    """The status and whose card it is, from the resident's messages just before this one
+    (since the calculator last answered or was reset, at most CONTEXT_MESSAGES): 「外国人です。期限を
+    知りたい」 may get the ask-back instead of the form, and 「1990年1月1日」 then starts it — the
+    stay end must still be asked, and 「娘の」 still named."""
+    events = list(tracker.events or [])
+    current = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    earlier: List[str] = []
+    for event in reversed(events[:current]):
+        if event.get("event") == "action" and event.get("name") in CALCULATION_ENDS:
+            break
+        if event.get("event") == "user" and len(earlier) < CONTEXT_MESSAGES:
+            earlier.append(event.get("text") or "")
+    found: Dict[str, str] = {}
+    for text in earlier:  # the latest first
+        status = residence.stated_status(text)
+        if status is not None and not known.get("residence_status"):
+            found.setdefault("residence_status", status.key)
+        whose = holder.card_holder(text)
+        if whose is not None and not known.get("card_holder"):
+            found.setdefault("card_holder", whose)
+    return found
 
 
 def _hint(requested: str, known: calculator.Known) -> str:
@@ -301,15 +329,22 @@ def _read(text: str, entities: List[Dict[str, Any]], slots: Dict[str, Any], requ
     status = residence.stated_status(text)
     if status is not None:
         values["residence_status"] = status.key
+    whose = holder.card_holder(text)  # 「娘のカード」: the answer names her, never 「あなたの」
+    if whose is not None:
+        values["card_holder"] = whose
     return values, problem, birthday_seen
 
 
 def _merged(stored: Any, said: PartialDate) -> str:
-    """A date said without its year (「5月15日」) completes the one known so far (「2019年5月」)."""
+    """A date said in part completes or corrects the one known so far: a date without its year
+    (「5月15日」) completes 「2019年5月」; a year alone replaces the year and keeps the month and
+    day (「ごめん、生まれは1975年だった」 after 1970年5月5日 → 1975-05-05; 「何年の5月5日？」 →
+    「1975年」). A year-month is a new date (its day is not the old one's)."""
     known = _partial(stored)
-    if said.year is None and known is not None and known.year is not None:
+    if known is not None and (said.year is None and known.year is not None
+                              or said.month is None and known.month is not None):
         merged = known.updated(said)
-        if merged.valid:
+        if merged.valid:  # 29 February into a common year is not: the year alone, and the rest is asked
             return merged.to_slot()
     return said.to_slot()
 
@@ -348,7 +383,8 @@ class ActionLifecycleAnswer(Action):
         if outcome.expiry is not None:
             dispatcher.utter_message(response="utter_lifecycle_expiry_result", **render_expiry(outcome.expiry, lang))
         elif outcome.result is not None:
-            dispatcher.utter_message(response="utter_lifecycle_result", **render(outcome.result, lang))
+            dispatcher.utter_message(response="utter_lifecycle_result",
+                                     **render(outcome.result, lang, tracker.get_slot("card_holder")))
         # otherwise the form was left for another topic (already answered): nothing to add
         return []
 
@@ -381,23 +417,31 @@ def _fmt(day: dt.date, lang: str) -> str:
 
 
 # Explanation codes shown in the answer, in this order, at most MAX_LINES of them.
+# A 29 February birthday comes early: without it 28 February (the expiry) next to 1 March (15 years
+# old, the signing certificate) reads as a mistake.
 SHOWN = ("age_rule_depends_earlylate", "age_rule_depends_early", "age_rule_depends_late",
-         "rule_ambiguous", "same_any_day", "same_any_day_at_age", "rule_before_change",
+         "rule_ambiguous", "feb29_birthday", "same_any_day", "same_any_day_at_age", "rule_before_change",
          "rule_assumed_after_change", "rule_by_application_date", "birthday_on_issue_not_counted",
-         "feb29_birthday", "residence_like_nationals", "residence_capped_by_stay_end",
-         "residence_birthday_limit_first", "residence_refuge_period", "residence_transitional",
-         "validity_change_after_stay_renewal")
-RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "card_expired_with_stay", "renewal_not_yet_open",
-           "certificate_expired", "insurance_grace", "expiry_notice")
+         "residence_like_nationals", "residence_capped_by_stay_end",
+         "residence_birthday_limit_first", "residence_refuge_period", "residence_transitional")
+# What to do next: a card that ends with the period of stay is not renewed but its validity changed
+# (有効期間変更), and no expiry notice comes for it.
+RENEWAL = ("renewal_depends_on_rule", "renewal_open", "card_expired", "card_expired_with_stay",
+           "validity_change_after_stay_renewal", "renewal_not_yet_open", "certificate_expired", "insurance_grace",
+           "expiry_notice", "no_expiry_notice_foreign")
 MAX_LINES = 2
+# Why there is no signing certificate: said after the user certificate's date, as its own line.
+NO_SIGNING = ("no_signing_under_min_age", "no_signing_adult_guardianship")
+WHOSE = frozenset(holder.KEYS)
 
 
 def _line(explanation: lifecycle.Explanation, lang: str) -> str:
     return texts.render(f"utter_lifecycle_line_{explanation.code}", lang, **explanation.params)
 
 
-def render(result: lifecycle.LifecycleResult, lang: str) -> Dict[str, str]:
-    """The variables of utter_lifecycle_result: each a short line in the user's language."""
+def render(result: lifecycle.LifecycleResult, lang: str, whose: Optional[str] = None) -> Dict[str, str]:
+    """The variables of utter_lifecycle_result: each a short line in the user's language;
+    ``whose`` (a maina.holder key) names whose card it is (「娘さんのカード」), else just 「カード」."""
     by_code = {e.code: e for e in result.explanations}
     if result.ambiguous:
         card_expiry = texts.render("utter_lifecycle_line_either", lang, early=result.alternatives[0].card.expiry,
@@ -409,17 +453,18 @@ def render(result: lifecycle.LifecycleResult, lang: str) -> Dict[str, str]:
             card_expiry = f"{card_expiry}（{day.year}/{day.month}/{day.day}）"
     rule_lines = [_line(by_code["card_rule"], lang)] if "card_rule" in by_code else []
     rule_lines += [_line(by_code[c], lang) for c in SHOWN if c in by_code][:MAX_LINES]
-    if result.signing_certificate_expiry is None and "no_signing_under_min_age" in by_code:
-        cert_line = texts.render("utter_lifecycle_line_cert_without_signing", lang,
-                                 expiry=result.user_certificate_expiry,
-                                 note=_line(by_code["no_signing_under_min_age"], lang))
+    no_signing = [_line(by_code[c], lang) for c in NO_SIGNING if c in by_code]
+    if result.signing_certificate_expiry is None and no_signing:
+        user_only = texts.render("utter_lifecycle_line_user_cert_expiry", lang, expiry=result.user_certificate_expiry)
+        cert_lines = [user_only, no_signing[0]]
     else:
-        cert_line = _fmt(result.user_certificate_expiry, lang)
+        cert_lines = [texts.render("utter_lifecycle_line_cert_expiry", lang, expiry=result.user_certificate_expiry)]
     renewal_lines = [_line(by_code[c], lang) for c in RENEWAL if c in by_code][:MAX_LINES]
     return {
+        "whose_card": texts.render(f"utter_lifecycle_line_card_of_{whose if whose in WHOSE else 'unknown'}", lang),
         "card_expiry": card_expiry,
         "card_rule": "\n".join(line for line in rule_lines if line),
-        "cert_line": cert_line,
+        "cert_line": "\n".join(cert_lines),
         "renewal_line": "\n".join(line for line in renewal_lines if line),
     }
 

@@ -108,16 +108,16 @@ def _expiry_plan(kind: str, expiry: PartialDate, known: Known, today: _dt.date) 
         outlooks.append((window, lifecycle.renewal_explanations(window, kind)))
     statuses = {window.status for window, _ in outlooks}
     exact = expiry.complete
-    if len(statuses) > 1 or (not exact and lifecycle.STATUS_NOT_YET_OPEN in statuses):
-        # the day decides whether (or from when) renewal is possible: ask it
+    if len(statuses) > 1 or (expiry.month is None and lifecycle.STATUS_NOT_YET_OPEN in statuses):
+        # the day decides whether renewal is possible yet, or only a year is known: ask it
         return _ask_date("card_expiry" if kind == "card" else "cert_expiry", expiry)
     window, explanations = outlooks[0]
     if not exact:
-        # the whole month has passed, or renewal is already open for every day of it
+        # the same for every day: passed, open already, or not yet open — from the month
+        # 3 months before (「2027年7月まで」 → from April 2027, the day after the same date)
         graces = {lifecycle.insurance_grace_end(w.expiry) for w, _ in outlooks}
-        explanations = [Explanation("renewal_open_span" if e.code == "renewal_open" else e.code,
-                                    {**e.params, "expiry": expiry})
-                        for e in explanations if e.code != "insurance_grace" or len(graces) == 1]
+        explanations = [_over_the_month(e, expiry) for e in explanations
+                        if e.code != "insurance_grace" or len(graces) == 1]
     lines = list(explanations)
     if window.status == lifecycle.STATUS_EXPIRED:
         grace = next((e for e in lines if e.code == "insurance_grace"), None)
@@ -128,6 +128,17 @@ def _expiry_plan(kind: str, expiry: PartialDate, known: Known, today: _dt.date) 
     else:
         lines.append(Explanation(f"renewal_steps_{kind}", {}))
     return Plan(expiry=ExpiryAnswer(kind, expiry, window.status, tuple(lines)), known=known)
+
+
+def _over_the_month(line: Explanation, expiry: PartialDate) -> Explanation:
+    """A renewal line for an expiry known to the month (or year) rather than to the day."""
+    params = {**line.params, "expiry": expiry}
+    if line.code == "renewal_open":
+        return Explanation("renewal_open_span", params)
+    if line.code == "renewal_not_yet_open":
+        opens = periods.add_months(expiry.first_day(), -int(facts.value("renewal.window_months")))
+        return Explanation("renewal_opens_in_month", {**params, "window_month": PartialDate(opens.year, opens.month)})
+    return Explanation(line.code, params)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -48,11 +48,13 @@ _REASONS: Tuple[Tuple[str, Pattern[str]], ...] = (
                  r"\bstolen\b|\btheft\b|\bpickpocket|\brobbed\b|\bsnatched\b")),
     (DISASTER, _re(r"火事|火災|燃え|もえ|焼け|焼失|災害|地震|水害|浸水|津波|洪水|台風|罹災|被災",
                    r"\bfire\b|\bburn(?:t|ed)?\b|\bflood|\bdisaster|\bearthquake|\btsunami|\btyphoon")),
-    (DAMAGED, _re(r"割れ|われ|折れ|おれ|曲が|まが|壊れ|こわれ|壊し|こわし|破損|損傷|傷が|ヒビ|ひび|踏ん|ふん(?:で|じゃ)|"
+    (DAMAGED, _re(r"割れ|われ|折れ|おれ|曲が|まが|壊れ|こわれ|壊し|こわし|破損|損傷|傷が|ヒビ|ひび|"
+                  r"踏ん|ふん(?:で|じゃ)|"
                   r"読み取れな|読めな|よめな|反応しな|使えなくな|欠け|はげ|剥げ|洗濯|水没|濡れ|ぬれ|溶け",
                   r"\bbroken\b|\bbroke\b|\bcrack|\bdamaged?\b|\bsnapped\b|\bbent\b|\bwashed\b|\bscratch|"
                   r"\bdoes(?:n't| not) (?:work|read)")),
-    (LOST, _re(r"なくし|なくな|紛失|落とし|見当たら|みあたら|見つからな|みつからな|置き忘れ|どこかに(?:いっ|やっ)|行方不明",
+    (LOST, _re(r"なくし|なくな|紛失|落とし|見当たら|みあたら|見つからな|みつからな|置き忘れ"
+               r"|どこかに(?:いっ|やっ)|行方不明",
                r"\blost\b|\blose\b|\bmisplaced\b|\bcan'?t find\b|\bcannot find\b|\bdropped\b|\bmissing\b")),
 )
 
@@ -100,9 +102,11 @@ _MOVE_OUT = _re(r"転出|市外へ|市外に|町外へ|(?:他|ほか|別|よそ)
 _MOVE_WITHIN = _re(r"市内で|市内の|市内に|同じ市|転居", r"\bwithin the city\b|\bin the same city\b")
 _MOVE_TO_PLACE = re.compile(r"([一-龥ァ-ヶ]{2,})(?:市|町|村|県|都|府|区)?(?:に|へ)(?:引っ?越|ひっこ|転居|移)")
 _MOVE_ANY = _re(r"引っ?越|ひっこ|転入|転出|転居|移り住|移って|\bmov(?:e|ed|ing)\b|\brelocat")
-_PAST_TENSE = _re(r"(?:し|き|い|っ|ん)た(?:$|[。、！？!?\s]|けど|が|ので|から|んだ|んです|のに|ばかり|ところ)|ました|済",
+_PAST_TENSE = _re(r"(?:し|き|い|っ|ん)た(?:$|[。、！？!?\s]|けど|が|ので|から|んだ|んです|のに|ばかり|ところ)"
+                  r"|ました|済",
                   r"\b(?:moved|lost|dropped|ago|yesterday|last)\b")
-_FUTURE_TENSE = _re(r"予定|つもり|する(?:$|[。、！？!?\s]|けど|が|ので|から|んだ|んです|の|予定|とき)|します|来週|来月|明日|あした|再来",
+_FUTURE_TENSE = _re(r"予定|つもり|する(?:$|[。、！？!?\s]|けど|が|ので|から|んだ|んです|の|予定|とき)"
+                    r"|します|来週|来月|明日|あした|再来",
                     r"\b(?:will|going to|plan(?:ning)?|next|tomorrow|soon)\b")
 
 _FOREIGN = _re(r"外国語|英語で|中国語|韓国語|スペイン語|ポルトガル語|日本語(?:が|は)?(?:話せな|苦手|わからな|できな)",
@@ -157,7 +161,8 @@ def proof(text: str) -> Optional[bool]:
     return None
 
 
-_YES = _re(r"^(?:はい|うん|ええ|ある|あります|あるよ|出した|出しました|だした|届けた|届けました|もらった|もらいました|済み|済んで|"
+_YES = _re(r"^(?:はい|うん|ええ|ある|あります|あるよ|出した|出しました|だした|届けた|届けました"
+           r"|もらった|もらいました|済み|済んで|"
            r"yes|yeah|yep|i do|i have|done)")
 _NO = _re(r"^(?:いいえ|いや|ううん|ない|ないです|ありません|まだ|まだです|出してない|出していない|届けてない|"
           r"no\b|nope|not yet|i don'?t|i haven'?t)")

@@ -312,6 +312,14 @@ _RE_EN_MDY = re.compile(
     r"(?:,?\s*(?P<year>\d{4})(?!\d))?"
 )
 _RE_EN_MY = re.compile(rf"(?<![a-z])(?P<mon>{_MON})(?![a-z])\.?,?\s+(?P<year>\d{{4}})(?!\d)")
+# the year first, as a card's date reads in order: "2027 July", "2027, jul. 5" ("1990, may I ask" is no date)
+_RE_EN_YMD = re.compile(
+    rf"(?<![\d./-])(?P<year>\d{{4}})\s*,?\s*(?P<mon>{_MON})(?![a-z])(?!(?<=may)\s+[a-z])\.?"
+    r"(?:\s*(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d))?"
+)
+# year and month in digits: 2027/7, 2027-07 (never 2027.7, a number; never a phone number)
+_RE_YM_NUMERIC = re.compile(
+    r"(?<![\d./-])(?P<year>\d{4})\s*[/-]\s*(?P<month>\d{1,2})(?![\d])(?!\s*[./-]\s*\d)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +355,8 @@ def _cues() -> Tuple[_Cue, ...]:
         (r"生まれたの(?:は|が)|産まれたの(?:は|が)", "birth", _BOTH),
         (r"在留カードの有効期限|在留カードの期限|在留期限|在留期間|在留期間の満了日|満了日|ビザの期限|ビザの有効期限",
          "stay_end", _BOTH),
+        # 「ビザは2027年8月31日まで」「在留カードは…まで」: the card or visa as the subject is its end
+        (r"(?:ビザ|在留カード)(?:は|が)", "stay_end", _BEFORE),
         (r"電子証明書の有効期限|電子証明書の期限|証明書の有効期限|証明書の期限", "cert_expiry", _BOTH),
         (r"カードの有効期限|カードの期限|有効期限|有効期間|期限", "card_expiry", _BOTH),
         # verbs and verb stems: they follow the date (1990年1月1日生まれ, 2019年3月10日に作った)
@@ -362,7 +372,9 @@ def _cues() -> Tuple[_Cue, ...]:
     en = [
         (r"\bdate of birth\b|\bborn\b|\bbirthday\b|\bbirth\b|\bdob\b|\bd\.o\.b\b", "birth"),
         (r"\bperiod of stay\b|\b(?:stay|visa|residence card|residence permit|status of residence)"
-         r"\s+(?:ends|ended|expires|expired|expiry|expiration|is valid|runs out|valid until)\b|\bvisa expir\w*",
+         r"\s+(?:is\s+|was\s+)?(?:valid\s+)?(?:until|till|ends?|ended|expire[sd]?|expiry|expiration|runs out|ran out)\b"
+         r"|\b(?:visa|residence card) is valid\b"
+         r"|\bvisa expir\w*",
          "stay_end"),
         (r"\b(?:electronic )?certificates?\s+(?:expires?|expiry|expiration|is valid|valid until)\b",
          "cert_expiry"),
@@ -528,6 +540,13 @@ def _from_ymd(m: "re.Match[str]") -> Optional[_Raw]:
     return _Raw(m.start(), m.end(), year=year, month=int(m.group("month")), day=int(m.group("day")))
 
 
+def _from_ym_numeric(m: "re.Match[str]") -> Optional[_Raw]:
+    year, month = int(m.group("year")), int(m.group("month"))
+    if not MIN_YEAR <= year <= 2199 or not 1 <= month <= 12:
+        return None
+    return _Raw(m.start(), m.end(), year=year, month=month)
+
+
 def _from_dmy_numeric(m: "re.Match[str]") -> Optional[_Raw]:
     year = int(m.group("year"))
     if not MIN_YEAR <= year <= 2199:
@@ -560,6 +579,8 @@ _EXTRACTORS = (
     (_RE_EN_DMY, _from_english),
     (_RE_EN_MDY, _from_english),
     (_RE_EN_MY, _from_english),
+    (_RE_EN_YMD, _from_english),
+    (_RE_YM_NUMERIC, _from_ym_numeric),
     (_RE_YEAR_ONLY, _from_year_only),
 )
 
@@ -863,6 +884,14 @@ def extract_current_age(text: str) -> Optional[int]:
         return None if found is None else found[2]
     except Exception:  # pragma: no cover - never crash on user text
         return None
+
+
+def tells_date(text: str, today: _dt.date) -> bool:
+    """Whether ``text`` tells a date or an age the calculator reads: anything
+    :func:`extract_dates` finds (kana dates, 「5か月前」, dates known in part or impossible ones
+    included) or an age at issue or now. The one test of "this message has a date"."""
+    return bool(extract_dates(text, today)) or extract_age_at_issue(text) is not None or \
+        extract_current_age(text) is not None
 
 
 # Answers to 「何日？」: 「15日」「15日です」「じゅうごにち」「十五日」, "15", "the 15th"

@@ -26,13 +26,13 @@ PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 # (actions/lifecycle.py), and the values of the calculator's explanation lines
 # (utter_lifecycle_line_*, rendered by actions/texts.py).
 ACTION_VARIABLES = frozenset({
-    "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step",
+    "card_expiry", "card_rule", "cert_line", "renewal_line", "next_step", "whose_card",
     "birth_date", "issue_date", "stay_end_date", "residence_status",
     "what", "known", "advice", "why",
     "birthdays", "birthday_expiry", "age_at_issue", "application", "adult_age", "change_date",
     "status", "status_en", "stay_end", "limit", "latest", "period_end", "event",
     "possible_from", "window_start", "days_until_open", "expiry", "days_left", "until",
-    "early", "late", "note", "age", "last_before", "assumed_from",
+    "early", "late", "note", "age", "last_before", "assumed_from", "window_month",
     # the calculator's other answers (issue 14: actions/fee.py, moving.py, call_now.py)
     "amount", "apply_by", "days_ago", "lost_from", "moved", "notice_by", "notice_by_last",
     "continue_by", "latest_by", "number", "suspend_number", "closes", "opens", "open_day",

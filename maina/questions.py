@@ -6,12 +6,15 @@ so the channels hand each question to Rasa as its own message, in order; the sec
 
 Statements belong to the question they lead up to (「父が亡くなりました。カードは返すの？」 is one
 question), a statement after the last question belongs to it, and a message with a date is
-never split (the calculator reads all its dates together). Pure functions, no Rasa.
+never split (the calculator reads all its dates together; maina.dates says what a date is).
+No Rasa.
 """
 from __future__ import annotations
 
 import re
 from typing import List
+
+from maina import clock, dates
 
 MAX_PARTS = 3
 # A sentence ends at 。！？!? (and runs of them) or a line break; "." only before a space/end
@@ -27,10 +30,6 @@ _EN_QUESTION_START = re.compile(
     r"^\s*(?:how|what|when|where|which|who|why|can|could|do|does|did|is|are|should|will|may|must)\b",
     re.IGNORECASE,
 )
-# Dates and ages: the calculator reads them together, so such a message stays whole.
-_DATE = re.compile(r"\d{1,4}\s*[年/.\-]\s*\d{1,2}"
-                   r"|[元一二三四五六七八九十\d]+\s*年\s*[一二三四五六七八九十\d]+\s*月"
-                   r"|\d+\s*歳")
 _CONTENT = re.compile(r"[^\s。、,.！？!?「」『』()（）]")
 MIN_QUESTION_CHARS = 3
 
@@ -54,7 +53,8 @@ def split_questions(text: str, max_parts: int = MAX_PARTS) -> List[str]:
     Returns ``[text]`` (unchanged) when there are fewer than two questions, for a button
     payload, and for a message with a date or an age.
     """
-    if not text or text.lstrip().startswith("/") or _DATE.search(text):
+    # dates and ages (maina.dates decides what is one): the calculator reads them together
+    if not text or text.lstrip().startswith("/") or dates.tells_date(text, clock.today()):
         return [text]
     sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
     groups: List[str] = []

@@ -252,3 +252,96 @@ def test_another_topic_inside_the_form_stops_it(bot):
     assert "生年月日" in bot.text("有効期限を計算して", sender)
     answer = bot.text("あ、そういえばカードなくしたかも", sender)
     assert "0120-95-0178" in answer and "生年月日を教えて" not in answer, answer
+
+
+# ---------------------------------------------------------------------------------------------
+# Residents' probe against the issue-12 build (n25–n30, E04, Y12). MAINA_TODAY = 2026-11-25; every
+# date derived by hand below its case.
+
+PROBE_ONE_SHOT = [
+    # n25, all hiragana 和暦: へいせい10ねん = 1998 → born 1998-08-01; れいわ5ねん = 2023 → issued
+    # 2023-04-03, aged 24 (adult under either rule). Birthdays after issue: 2023-08-01 is the 1st,
+    # so the 10th is 2032-08-01 (not 2033: that would be the 11th); certificates the 5th, 2027-08-01
+    ("へいせい10ねん 8がつ 1にち うまれ れいわ5ねん 4がつ 3にち に うけとった きげん いつ",
+     ["2032年（令和14年）8月1日", "2027年（令和9年）8月1日", "発行時24歳"], []),
+    # n26: born 2004-03-25; applied 2022-03-20, before 2022-04-01 → adult from 20; received
+    # 5月10日 with the year carried from the application → 2022-05-10, aged 18 → minor, 5 birthdays
+    # after issue: 2023-03-25 … 2027-03-25 (one answer, no application date asked)
+    ("2004年3月25日生まれです。2022年3月20日に申請して、5月10日に受け取りました。有効期限はいつですか。",
+     ["2027年（令和9年）3月25日", "20歳以上"], ["または", "申請日を教えて"]),
+    # n29: born 1990-01-01, issued 2024-10-01 (34) → 10th birthday after issue 2034-01-01; the
+    # stated period of stay ends 2027-08-31, earlier → the card ends 2027-08-31; no 永住者 line
+    ("在留期間は2027年8月31日までです。1990年1月1日生まれで、2024年10月1日にカードを受け取りました。有効期限は？",
+     ["2027年（令和9年）8月31日", "有効期間変更"], ["日本人と同じ", "2034年（令和16年）1月1日 だよ"]),
+    # n29 in English, the visa's end as the period of stay: the same dates → 31 August 2027
+    ("I am foreigner, not permanent resident. born 1990/1/1, got card 2024/10/1. my visa until 2027/8/31. "
+     "card expire when?", ["31 August 2027"], ["Permanent", "When does your period of stay end"]),
+    # n30: expiry July 2027 (the year first); for every July day renewal opens 3 months before, on
+    # 2027-04-02 … 2027-05-01, none open yet on 2026-11-25 → from April 2027; no birth date asked
+    ("my card say expire 2027 July. when can i renew? need reservation?",
+     ["July 2027", "April 2027"], ["date of birth"]),
+    # E04: born 2012-12-03, received 2021-06-01 aged 8 (old rule, minor) → 1st birthday after issue
+    # 2021-12-03 → 5th 2025-12-03; no signing certificate before 15, reached on 2027-12-03
+    ("娘のカードの有効期限を知りたいです。2012年12月3日生まれで、2021年6月1日に受け取りました",
+     ["娘さんのカードの有効期限は 2025年（令和7年）12月3日",
+      "15歳未満は署名用電子証明書は発行されないよ。2027年（令和9年）12月3日から窓口で申請できるよ。"],
+     ["あなた", "（15歳未満", "。）"]),
+    # Y12: born 2012-02-29, issued 2021-06-01 aged 9 (old rule, minor): validity counts 28 February
+    # in common years → 2022-02-28, 2023-02-28, 2024-02-29, 2025-02-28, 2026-02-28 (5th); the age
+    # 15 (signing certificate) comes on 1 March 2027; the answer says which date counts for what
+    ("my son's card: born 29 February 2012, card issued 1 June 2021. when does it expire?",
+     ["Your son's card is valid until 28 February 2026", "goes up on 1 March", "from 1 March 2027"], ["Your card"]),
+]
+
+
+@pytest.mark.parametrize("question,expected,absent", PROBE_ONE_SHOT)
+def test_probe_one_shot(bot, question, expected, absent):
+    answer = bot.text(question, sender=f"probe-{uuid.uuid4().hex[:8]}")
+    for fragment in expected:
+        assert fragment in answer, answer
+    for fragment in absent:
+        assert fragment not in answer, answer
+
+
+PROBE_DIALOGUES = {
+    "n26: the application date asked once, then the answer": [
+        # born 2004-03-25, received 2022-05-10 aged 18, application unknown: before 2022-04-01 → 5
+        # birthdays (2027-03-25), from then → 10 (2032-03-25); the application date decides
+        ("2004年3月25日生まれです。2022年5月10日に受け取りました。有効期限はいつですか。",
+         ["2027年（令和9年）3月25日 または 2032年（令和14年）3月25日", "申請日"], []),
+        # applied 2022-03-20 → old rule, minor → 2027-03-25
+        ("申請日は2022年3月20日です", ["2027年（令和9年）3月25日（2027/3/25）"], ["または"]),
+    ],
+    "n27: a year alone corrects the birth date": [
+        # born 1970-05-05, received 2020-02-02 (49) → 1st birthday after 2020-05-05 → 10th 2029-05-05
+        ("有効期限を調べたい", ["生年月日"], []),
+        ("生まれは1970年5月5日", ["交付日"], []),
+        ("受け取りは令和2年2月2日", ["2029年（令和11年）5月5日", "発行時49歳"], []),
+        # born 1975-05-05 (the month and day kept), 44 at issue → the same 10th birthday 2029-05-05
+        ("ごめん、生まれは1975年だった", ["2029年（令和11年）5月5日", "発行時44歳"], ["年・月・日", "何月何日"]),
+    ],
+    "n29: the stay end in a later turn, with 「永住者ではありません」": [
+        # born 1990-01-01, issued 2024-10-01 (34) → 2034-01-01; then the stay end 2027-08-31 caps it
+        ("1990年1月1日生まれで、2024年10月1日にカードを受け取りました。有効期限は？", ["2034年（令和16年）1月1日"], []),
+        ("永住者ではありません。在留期間は2027年8月31日まで", ["2027年（令和9年）8月31日", "有効期間変更"],
+         ["日本人と同じ"]),
+    ],
+    "n29: 「外国人です」 before the form started still asks the stay end": [
+        ("外国人です。カードの期限を知りたい", [], []),  # the form, or an ask-back first
+        ("1990年1月1日", ["交付日"], []),
+        ("2024年10月1日", ["在留期間の満了日"], ["2034年"]),
+        # born 1990-01-01, issued 2024-10-01 → birthday rule 2034-01-01; the stay ends 2027-08-31
+        ("2027年8月31日です", ["2027年（令和9年）8月31日"], ["日本人と同じ"]),
+    ],
+}
+
+
+@pytest.mark.parametrize("turns", PROBE_DIALOGUES.values(), ids=PROBE_DIALOGUES.keys())
+def test_probe_dialogues(bot, turns):
+    sender = f"probe-{uuid.uuid4().hex[:8]}"
+    for message, expected, absent in turns:
+        answer = bot.text(message, sender)
+        for fragment in expected:
+            assert fragment in answer, (message, answer)
+        for fragment in absent:
+            assert fragment not in answer, (message, answer)

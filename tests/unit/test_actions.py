@@ -52,7 +52,8 @@ def test_answer_renders_the_dates():
     [message] = messages
     assert message["response"] == "utter_lifecycle_result"
     assert message["card_expiry"].startswith("2029年（令和11年）4月1日")
-    assert message["cert_line"].startswith("2024年（令和6年）4月1日")
+    assert message["cert_line"] == "電子証明書の有効期限は 2024年（令和6年）4月1日 だよ。"
+    assert message["whose_card"] == "カード"
     assert "10回目" in message["card_rule"]
 
 
@@ -190,6 +191,13 @@ ONE_MESSAGE = [
      "utter_lifecycle_expiry_result", {"known": ["June 2026"], "advice": ["free", "30 September 2026"]}),
     # a date still to come with no cue is the card's expiry: 2027-01-31 → open since 2026-11-01, 67 days left
     ("ja", "2027/1/31だけど、いつから更新できる？", "utter_lifecycle_expiry_result", {"advice": ["あと67日"]}),
+    # probe n30: July 2027, the year first; for every July day renewal opens 3 months before → April 2027
+    ("en", "my card say expire 2027 July. when can i renew? need reservation?", "utter_lifecycle_expiry_result",
+     {"known": ["July 2027"], "advice": ["from April 2027", "free"]}),
+    # probe n29: the visa's end is the period of stay; born 1990-01-01, issued 2024-10-01 (34): 10th
+    # birthday after issue 2034-01-01, the stay ends earlier on 2027-08-31
+    ("en", "I am foreigner, not permanent resident. born 1990/1/1, got card 2024/10/1. my visa until 2027/8/31. "
+     "card expire when?", "utter_lifecycle_result", {"card_expiry": ["31 August 2027"]}),
 ]
 
 
@@ -308,6 +316,7 @@ def test_every_answer_line_is_used_and_renders_in_both_languages():
         calculator.Known(card_expiry=P(2026, 6)), calculator.Known(card_expiry=P(2026, 6), status="留学"),
         calculator.Known(card_expiry=P(2026, 10)), calculator.Known(card_expiry=P(2026, 12)),
         calculator.Known(card_expiry=P(2027, 3, 15)), calculator.Known(card_expiry=P(2026, 12, 1)),
+        calculator.Known(card_expiry=P(2027, 7)),
         calculator.Known(cert_expiry=P(2026, 12, 20)), calculator.Known(cert_expiry=P(2027, 6, 20)),
         calculator.Known(cert_expiry=P(2025, 6, 20)),
     ]
@@ -334,7 +343,10 @@ def test_every_answer_line_is_used_and_renders_in_both_languages():
         ja, en = _line(explanation, "ja"), _line(explanation, "en")
         assert ja and en and ja != en and "{" not in ja + en, explanation
     lines = {name[len("utter_lifecycle_line_"):] for name in texts.responses() if name.startswith("utter_lifecycle_line_")}
-    rendered_by_the_action = {"either", "cert_without_signing", "known_card_expiry", "known_certificate_expiry"}
+    from maina.holder import KEYS
+
+    rendered_by_the_action = {"either", "cert_expiry", "user_cert_expiry", "known_card_expiry",
+                              "known_certificate_expiry"} | {f"card_of_{key}" for key in KEYS + ("unknown",)}
     assert lines - used - rendered_by_the_action == set(), "answer lines nothing produces"
 
 
@@ -366,3 +378,112 @@ def test_the_calculators_answers_leave_their_topic_in_play():
     assert choose("utter_lifecycle_expiry_result", "ask_my_expiry", "有効期限が2027年3月15日", None).topic == "renewal"
     assert choose("utter_lifecycle_why", "why_my_expiry", "10年じゃないの？", None).topic == "validity"
     assert choose("utter_followup_cost", "followup_cost", "いくら？", "renewal").response == "utter_renewal_fee"
+
+
+# --------------------------------------------------------------------------------------------
+# Residents' probe against the issue-12 build (n25–n30, E04, Y12). TODAY = 2026-11-25.
+
+
+def test_a_year_alone_corrects_the_year_of_a_known_date():
+    # probe n27: born 1970-05-05, received 2020-02-02 (age 49) → 1st birthday after 2020-05-05 →
+    # 10th 2029-05-05. 「生まれは1975年だった」 keeps 5 May: born 1975-05-05, 44 at issue, the same
+    # 10th birthday 2029-05-05 — and the rule line gives the new age
+    talk = Conversation()
+    talk.say("有効期限知りたい", intent="ask_my_expiry")
+    talk.say("生まれは1970年5月5日")
+    talk.say("受け取りは令和2年2月2日")
+    assert "発行時49歳" in talk.last("utter_lifecycle_result")["card_rule"]
+    talk.say("ごめん、生まれは1975年だった")
+    assert talk.slots["birth_date"] == "1975-05-05" and talk.slots["issue_date"] == "2020-02-02"
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["card_expiry"].startswith("2029年（令和11年）5月5日") and "発行時44歳" in answer["card_rule"]
+    why, _ = run(ActionLifecycleExplain(), tracker(talk.slots))
+    assert "44歳" in why[0]["why"]
+
+
+def test_a_year_answers_which_year_of_a_month_and_day():
+    talk = Conversation()
+    talk.say("誕生日は5月5日です", intent="ask_my_expiry")
+    assert talk.slots["requested_slot"] == "date_detail"
+    talk.say("1975年です")
+    assert talk.slots["birth_date"] == "1975-05-05" and talk.slots["requested_slot"] == "issue_date"
+
+
+def test_a_card_ending_with_the_stay_says_what_to_do_next():
+    # probe n29: born 1990-01-01, issued 2024-10-01 (34) → 10th birthday after issue 2034-01-01; the
+    # stay ends 2027-08-31, earlier → the card ends 2027-08-31; what follows: 有効期間変更 after the
+    # stay is renewed, and no expiry notice (the line was empty before)
+    talk = Conversation()
+    talk.say("1990年1月1日生まれで、2024年10月1日にカードを受け取りました。有効期限は？", intent="ask_my_expiry")
+    assert talk.last("utter_lifecycle_result")["card_expiry"].startswith("2034年（令和16年）1月1日")
+    talk.say("在留期間は2027年8月31日まで")
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["card_expiry"].startswith("2027年（令和9年）8月31日")
+    assert "在留期間の満了日（2027年（令和9年）8月31日）" in answer["card_rule"]
+    assert "有効期間変更" in answer["renewal_line"] and "お知らせは届かない" in answer["renewal_line"]
+    assert "日本人と同じ" not in answer["card_rule"] + answer["renewal_line"]
+
+
+def test_a_childs_card_is_not_called_yours_and_the_certificate_line_reads_cleanly():
+    # probe E04: born 2012-12-03, received 2021-06-01 aged 8 (applied before 2022-04-01, minor) →
+    # 1st birthday after issue 2021-12-03 → 5th 2025-12-03 (expired on 2026-11-25); the user
+    # certificate ends with the card; no signing certificate before 15, reached on 2027-12-03
+    talk = Conversation()
+    talk.say("娘のカードの有効期限を知りたいです。2012年12月3日生まれで、2021年6月1日に受け取りました",
+             intent="ask_my_expiry")
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["whose_card"] == "娘さんのカード" and answer["card_expiry"].startswith("2025年（令和7年）12月3日")
+    assert answer["cert_line"] == ("利用者証明用電子証明書の有効期限は 2025年（令和7年）12月3日 だよ。\n"
+                                   "15歳未満は署名用電子証明書は発行されないよ。2027年（令和9年）12月3日から窓口で申請できるよ。")
+    assert "あなた" not in "".join(v for v in answer.values() if isinstance(v, str))
+    why, _ = run(ActionLifecycleExplain(), tracker(talk.slots))
+    assert "あなた" not in why[0]["why"] and "8歳" in why[0]["why"]
+
+
+def test_a_new_calculation_forgets_whose_card_it_was():
+    talk = Conversation()
+    talk.say("子どもの期限を知りたいです。2010年5月5日生まれで2021年6月1日に交付", intent="ask_my_expiry")
+    assert talk.last("utter_lifecycle_result")["whose_card"] == "お子さんのカード"
+    talk.say("自分のも調べたい", intent="ask_my_expiry")
+    talk.say("1990年1月15日生まれ、2019年3月10日に受け取った")
+    assert talk.last("utter_lifecycle_result")["whose_card"] == "カード"
+
+
+def test_a_29_february_birthday_says_which_date_counts_for_what():
+    # probe Y12: born 2012-02-29, card issued 2021-06-01 aged 9 (old rule, minor, 5 birthdays): in
+    # common years the birthday counted for validity is 28 February → 2022-02-28, 2023-02-28,
+    # 2024-02-29, 2025-02-28, 2026-02-28 = the 5th; the age 15 (signing certificate) is reached on
+    # 1 March 2027 (年齢計算ニ関スル法律). The answer says which is which (docs/date-parser.md).
+    talk = Conversation("en")
+    talk.say("my son's card: born 29 February 2012, card issued 1 June 2021. when does it expire?",
+             intent="ask_my_expiry")
+    answer = talk.last("utter_lifecycle_result")
+    assert answer["whose_card"] == "Your son's card" and answer["card_expiry"] == "28 February 2026"
+    assert "28 February as the birthday" in answer["card_rule"] and "goes up on 1 March" in answer["card_rule"]
+    assert "from 1 March 2027" in answer["cert_line"] and "(" not in answer["cert_line"].split("\n")[1]
+
+
+def test_the_status_said_just_before_the_form_started_still_counts():
+    # probe n29: 「外国人です。カードの期限を知りたい」 got the ask-back, 「1990年1月1日」 started the form
+    # — the stay end must still be asked; 「娘の」 said then still names her. An earlier calculation
+    # (its answer) ends what counts.
+    def extract(events, text, slots=None):
+        t = tracker(slots or {}, text, entities_for_test(text), "inform", events=events)
+        return asyncio.run(ValidateLifecycleForm().get_extraction_events(CollectingDispatcher(), t, DOMAIN))
+
+    said = [{"event": "user", "text": "外国人です。娘のカードの期限を知りたい"},
+            {"event": "action", "name": "action_default_ask_affirmation"},
+            {"event": "user", "text": "1990年1月1日"}]
+    events = extract(said, "1990年1月1日")
+    assert SlotSet("residence_status", "外国人住民") in events and SlotSet("card_holder", "daughter") in events
+    t = tracker({"birth_date": "1990-01-01", "issue_date": "2024-10-01", "residence_status": "外国人住民"})
+    assert asyncio.run(ValidateLifecycleForm().required_slots([], CollectingDispatcher(), t, DOMAIN)) == ["stay_end_date"]
+    after_an_answer = said[:1] + [{"event": "action", "name": "action_lifecycle_answer"}] + said[2:]
+    events = extract(after_an_answer, "1990年1月1日")
+    assert not any(e["name"] in ("residence_status", "card_holder") for e in events)
+
+
+def entities_for_test(text):
+    from maina_rasa.nlu.dates import entities_for
+
+    return entities_for(text)

@@ -231,9 +231,25 @@ def test_expiring_next_month_is_open_whatever_the_day():
     assert answer.status == "open" and codes(answer.explanations)[0] == "renewal_open_span"
 
 
-def test_a_month_only_expiry_still_ahead_asks_the_day():
-    outcome = plan(Known(card_expiry=P(2027, 3)), TODAY)
+def test_a_month_only_expiry_still_ahead_gives_the_month_renewal_opens():
+    # probe n30: March 2027 — 2027-03-01 opens on 2026-12-02, 2027-03-31 on 2027-01-01; not yet open
+    # for any day on 2026-11-25, so the answer is the month 3 months before: December 2026
+    answer = plan(Known(card_expiry=P(2027, 3)), TODAY).expiry
+    assert answer.status == "not_yet_open"
+    [opens] = [e for e in answer.explanations if e.code == "renewal_opens_in_month"]
+    assert opens.params["window_month"] == P(2026, 12) and opens.params["expiry"] == P(2027, 3)
+    assert plan(Known(card_expiry=P(2027, 7)), TODAY).expiry.explanations[0].params["window_month"] == P(2027, 4)
+
+
+def test_an_expiry_month_half_open_asks_the_day():
+    # February 2027: 2027-02-01 opened on 2026-11-02, 2027-02-28 opens on 2026-11-29 — the day decides
+    outcome = plan(Known(card_expiry=P(2027, 2)), TODAY)
     assert (outcome.ask, outcome.detail.date, outcome.detail.missing) == ("date_detail", "card_expiry", "day")
+
+
+def test_a_year_only_expiry_still_ahead_asks_the_month_and_day():
+    outcome = plan(Known(card_expiry=P(2028)), TODAY)
+    assert (outcome.ask, outcome.detail.missing) == ("date_detail", "month_day")
 
 
 def test_an_expired_foreign_card_mentions_the_fee():

@@ -223,7 +223,8 @@ def test_non_dates_are_ignored():
     for text in ["電話は0144-32-6492です", "0120-95-0178に電話", "1234 5678 9012", "期限の3か月前から更新できる？",
                  "3か月前になったら通知が来る", "5 months before expiry",
                  "90日以内", "30歳です", "version 1.2.3", "10月", "第一月曜日", "1.5倍", "12/34",
-                 "マイナンバーカードの有効期限はいつ？", "", "   "]:
+                 "マイナンバーカードの有効期限はいつ？", "", "   ", "I was born 1990, may I ask", "2019/13",
+                 "2019-2020", "2019.7"]:
         assert extract_dates(text, TODAY) == [], text
 
 
@@ -290,6 +291,13 @@ def test_mixed_sentence_english():
     ("My period of stay ends on 31 March 2027", "stay_end"),
     ("my residence card expires on 31 March 2027", "stay_end"),
     ("my visa expires 31 March 2027", "stay_end"),
+    # the visa or residence card as the subject (probe n29)
+    ("my visa until 2027/8/31", "stay_end"),
+    ("my visa is valid until 31 Aug 2027", "stay_end"),
+    ("my residence card expire 31 August 2027", "stay_end"),
+    ("ビザは2027年8月31日まで", "stay_end"),
+    ("在留カードは2027年8月31日までです", "stay_end"),
+    ("在留カードを2024年10月1日にもらった", "issue"),  # the residence card's own issue: no stay end
     # extensions: the card's or certificate's own expiry
     ("2029年4月1日まで有効", "card_expiry"),
     ("カードの有効期限は2029年4月1日", "card_expiry"),
@@ -571,6 +579,12 @@ def test_expiry_cues(text, role):
     ("平成2年生まれ", "1990"),
     ("9月3日生まれ", "--09-03"),
     ("May 2019", "2019-05"),
+    # the year first, as a card's date reads (probe n30)
+    ("expire 2027 July", "2027-07"),
+    ("2027, jul.", "2027-07"),
+    ("2027 July 5th", "2027-07-05"),
+    ("期限は2027/7", "2027-07"),
+    ("2027-07に切れる", "2027-07"),
 ])
 def test_partial_values(text, slot):
     assert only(text).partial.to_slot() == slot

@@ -708,16 +708,17 @@ def test_events_of_one_user_run_in_order_others_in_parallel():
     async def scenario():
         async with harness(FakeRasa(delay=0.2)) as h:
             events = [text_event(f"質問{i}") for i in range(3)] + [text_event("別の人", user=OTHER_USER)]
-            started = time.monotonic()
             assert await h.post(webhook_body(*events)) == 200
-            elapsed = time.monotonic() - started
             assert h.rasa.max_parallel_per_sender == 1
             mine = [m.text for m in h.rasa.received if m.sender_id == "line:" + USER]
             assert mine == ["質問0", "質問1", "質問2"]
             tokens = [e["replyToken"] for e in events[:3]]
             replied = [c.json["replyToken"] for c in h.line.replies if c.json["replyToken"] in tokens]
             assert replied == tokens
-            assert elapsed < 0.2 * 4  # the other user did not wait
+            # the other user did not wait for mine: their turn started before my second one
+            # (each of mine takes 0.2 s), whatever the machine's load
+            order = h.rasa.texts
+            assert order.index("別の人") < order.index("質問1")
             assert len(h.channel._serializer) == 0  # locks cleaned up
 
     run(scenario())

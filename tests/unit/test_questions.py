@@ -27,6 +27,14 @@ def test_two_questions_become_two_parts(text, parts):
     "え？いくら？",
     "1985年6月3日生まれです。有効期限は？いつから更新できる？",
     "30歳のときに作った。期限は？更新は？",
+    # dates as maina.dates reads them (one definition of a date): kana, counted back, English, year-month
+    "へいせい10ねん 8がつ 1にち うまれ。きげんは？こうしんは？",
+    "しょうわごじゅうねん うまれです。いつまで？更新は？",
+    "5か月前に期限が切れた。更新できる？いくら？",
+    "さんかげつまえに きれた。どうすればいい？いくら？",
+    "my card say expire 2027 July. when can i renew? need reservation?",
+    "有効期限は2027/7。いつから更新？予約はいる？",
+    "さんじゅっさいのときにつくった。きげんは？こうしんは？",
     "/lost_card",
     "",
     "ほんと？",
@@ -50,3 +58,12 @@ def test_parts_keep_every_character_in_order(text):
     else:
         assert "".join(parts).replace(" ", "").replace("\n", "") == \
             text.replace(" ", "").replace("\n", "")
+
+
+@pytest.mark.parametrize("text, parts", [
+    # numbers that are no date do not keep a message whole (the old pattern took 2.5 and 32-6492 for dates)
+    ("1.5倍になるの？手数料は？", ["1.5倍になるの？", "手数料は？"]),
+    ("0144-32-6492に電話していい？何時まで？", ["0144-32-6492に電話していい？", "何時まで？"]),
+])
+def test_numbers_that_are_not_dates_do_not_stop_the_split(text, parts):
+    assert split_questions(text) == parts
