@@ -200,6 +200,40 @@ _CHINESE = re.compile(
     "[们这么吗呢吧请谢还个该让给说时间过对现见问题发证码补办丢钱几为从东长门开关书买卖怎啥咋哪"
     "們這麼嗎沒讓說對發證號碼辦錢會從關賣丟]|我的|你好|什麼"
 )
+
+# ---- Chinese (zh) ---------------------------------------------------------------------------
+# Chinese residents type Han characters that Japanese also uses (「要多久」「在留卡到期」) and mix
+# in Japanese words (マイナンバー, 在留カード, 住民票). A message is Chinese when it has no hiragana
+# (no Japanese grammar; katakana loanwords are fine) and more Chinese evidence than Japanese:
+# characters Japanese does not write (simplified/traditional forms, particles 吗呢吧哦), a few
+# Chinese words of shared characters (多少, 多久, 可以), a day written 15号 — against the
+# Japanese-only forms of the same words (効 発 証 険 続 …). Every Japanese example of data/nlu
+# and tests/nlu stays Japanese (tests/unit/test_language.py).
+_ZH_CHARS = re.compile(
+    "[们这么吗呢吧请谢还个该让给说时间过对现见问题发证码补办丢钱几为从东长门开关书买卖怎啥咋哪"
+    "你您呀啊哦嘛啦呗咱喔嗯效编领续换护险药电话邮偷坏烂岁费贵样谁单报户签务认识车头结离儿妈爸"
+    "觉应处递帮咨询营业节须级约预疗资纸张锁记设录册进达归迁变转馆厅员专够两块钟经诉卡网线于"
+    "們這麼嗎沒讓說對發證號碼辦錢會從關賣丟險歲續]"
+)
+_ZH_WORDS = re.compile(r"多少|多久|可以|需要|我想|我要|一下|是否|是不是|不是|知道|能不能|怎样|如何办")
+_ZH_DAY = re.compile(r"\d\s*月\s*\d{1,2}\s*[号號]")  # 1月15号: Japanese writes 日
+_JA_ONLY = re.compile("[効発証険続届帰変広円駅図売読気楽薬歳様両単辺払転込録県営労働]")
+
+
+def looks_chinese(plain: str) -> bool:
+    """Chinese rather than Japanese (``plain``: NFKC, lower case): see the block comment."""
+    if _HIRAGANA.search(plain):
+        return False
+    chinese = len(_ZH_CHARS.findall(plain)) + len(_ZH_WORDS.findall(plain)) + len(_ZH_DAY.findall(plain))
+    return chinese > 0 and chinese > len(_JA_ONLY.findall(plain))
+
+
+# Whole messages that ask for Chinese (what a 「中文」 button would send, or typed).
+_SWITCH_INDEX.update({_SWITCH_STRIP.sub("", _plain(phrase)): "zh" for phrase in (
+    "中文", "中文吧", "用中文", "请用中文", "请说中文", "说中文", "中文回答", "用中文回答", "简体中文", "汉语",
+    "普通话", "中国語", "中国語で", "chinese", "chinese please", "in chinese")})
+# ---- end Chinese ----------------------------------------------------------------------------
+
 # Vietnamese letters (Latin with Vietnamese diacritics).
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 # Latin-script languages by their frequent words (after NFKC, lower case, accents kept).
@@ -234,7 +268,7 @@ def recognised_language(text: Any) -> Optional[str]:
     for code, script in _SCRIPTS:
         if script.search(plain):
             return code
-    if not _KANA.search(plain) and _CHINESE.search(plain):
+    if looks_chinese(plain):
         return "zh"
     if _VIETNAMESE.search(plain):
         return "vi"
