@@ -24,7 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 # Held-out files by language: tests/nlu/english.yml is English, every other file Japanese.
-FILE_LANGUAGES = {"english": "en"}
+FILE_LANGUAGES = {"english": "en", "zh": "zh"}
 DEFAULT_LANGUAGE = "ja"
 
 # Measured with this script on the model of `make train` (issue 13, after the follow-up
