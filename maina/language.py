@@ -215,7 +215,8 @@ _ZH_WORDS = re.compile(r"多少|多久|可以|需要|一下|是否|是不是|不
 _ZH_DAY = re.compile(r"\d\s*月\s*\d{1,2}\s*[号號]")  # 1月15号: Japanese writes 日
 # a verb with 了 (忘了, 锁了) and words Japanese never writes: as strong as a Chinese-only character
 _ZH_STRONG_WORDS = re.compile(r"[忘掉锁到搬改去来好用拿领收过没丢坏变换办满错死走出]了|修改")
-_JA_ONLY = re.compile("[効発証険続届帰変広円駅図売読気楽薬歳様両単辺払転込録県営労働満関鉄済戸窓検権価応実児齢扱処拠継択沢経総]")
+_JA_ONLY = re.compile("[効発証険続届帰変広円駅図売読気楽薬歳様両単辺払転込録県営労働"
+                      "満関鉄済戸窓検権価応実児齢扱処拠継択沢経総]")
 
 
 def looks_chinese(plain: str) -> bool:

@@ -1,4 +1,5 @@
-"""Dates and ages as Chinese residents write them (maina.dates, its Chinese block; issue 15)."""
+"""Dates, ages and residence statuses as Chinese residents write them (maina.dates and
+maina.residence, their Chinese blocks; issue 15)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,6 +7,7 @@ import datetime as dt
 import pytest
 
 from maina.dates import extract_age_at_issue, extract_current_age, extract_dates
+from maina.residence import stated_status
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -60,3 +62,18 @@ def test_chinese_ages(text, at_issue, now):
 @pytest.mark.parametrize("text", ["5月号の雑誌", "3号館で申請した", "15号室"])
 def test_japanese_go_is_not_a_day(text):
     assert all(m.day is None for m in extract_dates(text, TODAY))
+
+
+@pytest.mark.parametrize("text,status", [
+    ("我是永住者", "永住者"),
+    ("我是留学签证", "留学"),
+    ("我的在留资格是技术・人文知识・国际业务", "技術・人文知識・国際業務"),
+    ("工作签证", "技術・人文知識・国際業務"),
+    ("我是技能实习生", "技能実習"),
+    ("家属签证", "家族滞在"),
+    ("特别永住者", "特別永住者"),
+    ("我是高度专门职2号", "高度専門職2号"),
+    ("我是外国人", "外国人住民"),
+])
+def test_chinese_residence_statuses(text, status):
+    assert stated_status(text).key == status
