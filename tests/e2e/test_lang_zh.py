@@ -8,11 +8,8 @@ come out as in facts/facts.yml, dates in the Chinese format (2024年12月2日).
 """
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional
 
 from answer_check import contains_key_facts
 
@@ -95,22 +92,6 @@ FOLLOW_UPS = [
 _JAPANESE_GRAMMAR = re.compile("だよ|してね|ですか|ます|ください")
 
 
-def _post(bot, message: str, sender: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
-    body: Dict[str, Any] = {"sender": sender, "message": message}
-    if metadata is not None:
-        body["metadata"] = metadata
-    request = urllib.request.Request(
-        f"{bot.url}/webhooks/rest/webhook", data=json.dumps(body).encode("utf-8"),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
-def _text(messages: List[Dict[str, Any]]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
-
-
 def _chinese(text: str) -> bool:
     """Maina-chan's Chinese: her particles, no Japanese sentence endings (Japanese terms in
     brackets such as （資格確認書） are part of the Chinese answers)."""
@@ -151,32 +132,33 @@ def test_chinese_follow_ups_answer_for_the_topic_in_play(bot):
 def test_conversation_keeps_chinese_until_the_user_writes_another_language(bot):
     sender = _sender()
     first = bot.ask("我的个人编号卡丢了", sender)
-    assert FREE_DIAL in _text(first) and _chinese(_text(first))
-    titles = [b["title"] for b in first[-1].get("buttons") or []]
+    text = "\n".join(m.get("text", "") for m in first)
+    assert FREE_DIAL in text and _chinese(text)
+    titles = [b["title"] for m in first for b in m.get("buttons") or []]
     assert "补办手续" in titles, titles  # Chinese labels, same payloads
     # a button press, a word that reads the same in Japanese and a bare date keep Chinese
-    fee = _text(bot.ask("/reissue_fee", sender))
+    fee = bot.text("/reissue_fee", sender)
     assert "1,000日元" in fee and _chinese(fee)
-    assert _chinese(_text(bot.ask("住民票", sender)))
+    assert _chinese(bot.text("住民票", sender))
     # writing Japanese switches, writing Chinese switches back
-    japanese = _text(bot.ask("再発行の手続きを教えて", sender))
+    japanese = bot.text("再発行の手続きを教えて", sender)
     assert "1,000円" in japanese and not _chinese(japanese)
-    again = _text(bot.ask("补办要多少钱", sender))
+    again = bot.text("补办要多少钱", sender)
     assert "1,000日元" in again and _chinese(again)
 
 
 def test_switching_to_chinese_and_back(bot):
     sender = _sender()
-    assert not _chinese(_text(bot.ask("こんにちは", sender)))
-    switched = _text(bot.ask("中文", sender))
+    assert not _chinese(bot.text("こんにちは", sender))
+    switched = bot.text("中文", sender)
     assert "中文" in switched and _chinese(switched)
-    lost = _text(bot.ask("/lost_card", sender))
+    lost = bot.text("/lost_card", sender)
     assert FREE_DIAL in lost and _chinese(lost)
-    back = _text(bot.ask("日本語", sender))
+    back = bot.text("日本語", sender)
     assert not _chinese(back)
     # the page toggle (metadata language=zh) answers a button press in Chinese
     other = _sender()
-    toggled = _text(_post(bot, "/reissue_fee", other, {"language": "zh"}))
+    toggled = bot.text("/reissue_fee", other, metadata={"language": "zh"})
     assert "1,000日元" in toggled and _chinese(toggled)
 
 
