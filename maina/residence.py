@@ -151,6 +151,10 @@ _ZH_ALIASES: Dict[str, Tuple[str, ...]] = {
 }
 _TABLE = tuple((name, name_en, category, aliases + _ZH_ALIASES.get(name, ()))
                for name, name_en, category, aliases in _TABLE)
+# 「我是留学生，…」「在留资格是永住者」 state a status; 「我不是留学生」「以前是留学」 do not
+_ZH_STATED_BEFORE = re.compile(r"(?:我是|我现在是|现在是|我属于|在留资格是|在留资格:|签证是|我的签证是|"
+                               r"我拿的是|我持有)\s*$")
+_ZH_NEGATED_BEFORE = re.compile(r"(?:不是|以前是|之前是|原来是|曾经是)\s*$")
 # ---- end Chinese -----------------------------------------------------------------------------
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
@@ -267,7 +271,8 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
         before, after = norm[max(0, m.start() - 40):m.start()], norm[m.end():m.end() + 40]
         ascii_name = m.group(0).isascii()
         if (_EN_NEGATED_BEFORE if ascii_name else _JA_NEGATED_BEFORE).search(before) or \
-                (_EN_NEGATED_AFTER if ascii_name else _JA_NEGATED_AFTER).match(after):
+                (_EN_NEGATED_AFTER if ascii_name else _JA_NEGATED_AFTER).match(after) or \
+                (not ascii_name and _ZH_NEGATED_BEFORE.search(before)):
             continue
         opening = bool(_FILLER.match(norm[:m.start()]))
         # 「永住者」 as the whole answer, or a message that opens with it: "Student visa, my stay ends…"
@@ -276,9 +281,11 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
         if ascii_name:
             said = bool(_EN_STATED_BEFORE.search(before) or _EN_STATED_AFTER.match(after))
         elif index in _ALIAS_WEAK:
-            said = bool(_JA_WEAK_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before))
+            said = bool(_JA_WEAK_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before)
+                        or _ZH_STATED_BEFORE.search(before))
         else:
-            said = bool(_JA_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before))
+            said = bool(_JA_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before)
+                        or _ZH_STATED_BEFORE.search(before))
         if said or bare:
             stated = _ALIAS_STATUS[index]
     return stated

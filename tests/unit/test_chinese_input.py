@@ -77,3 +77,16 @@ def test_japanese_go_is_not_a_day(text):
 ])
 def test_chinese_residence_statuses(text, status):
     assert stated_status(text).key == status
+
+
+@pytest.mark.parametrize("text,status", [
+    ("我是留学生，1998年2月2日出生，2023年4月1日领的卡", "留学"),
+    ("在留资格是技能实习，签证到2027年", "技能実習"),
+    ("我不是留学生了，现在是永住者", "永住者"),
+])
+def test_a_status_stated_inside_a_chinese_sentence(text, status):
+    assert stated_status(text).key == status
+
+
+def test_a_former_status_is_not_stated():
+    assert stated_status("以前是留学，1990年出生") is None
