@@ -12,7 +12,7 @@ _spec.loader.exec_module(nlu_eval)
 
 def test_every_held_out_example_has_a_language_and_both_languages_are_gated():
     languages = nlu_eval.languages_of_examples(ROOT / "tests" / "nlu")
-    assert set(languages.values()) == {"ja", "en"} == set(nlu_eval.GATES)
+    assert set(languages.values()) == set(nlu_eval.GATES) >= {"ja", "en"}
     assert sum(1 for lang in languages.values() if lang == "en") >= 50
 
 
