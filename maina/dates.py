@@ -144,6 +144,8 @@ class _Normalised:
         if _HAS_KANA.search(self.text):
             for pattern, replace in _KANA_REWRITES:
                 self._rewrite(pattern, replace)
+        for pattern, replace in ZH_REWRITES:
+            self._rewrite(pattern, replace)
 
     def _rewrite(self, pattern: "re.Pattern[str]", replace: "Callable[[re.Match[str]], str]") -> None:
         """Replace every match; the new characters all span the original text of the match."""
@@ -329,6 +331,45 @@ _AFTER, _BEFORE, _BOTH = "after", "before", "both"
 _ON_BIRTHDAY = "on_birthday"  # not a role: marks a date that falls on a birthday
 
 
+# ---- Chinese (zh) -------------------------------------------------------------------------
+# Chinese writes dates as Japanese does (1990年1月15日) or with 号 for the day (1月15号), ages
+# with 岁, months counted with 个月 (5个月前), and says what a date is with its own words.
+# The rewrites turn the Chinese forms into the ones the patterns read (the new characters span
+# the original text); the cues give the roles. Chinese puts the verb after the date
+# (1990年1月15日出生, 2019年7月1日领的卡): verbs are cues after the date, nouns (出生日期,
+# 领卡日期, 有效期) on either side, 「办卡是…」 before it.
+ZH_REWRITES: Tuple[Tuple["re.Pattern[str]", "Callable[[re.Match[str]], str]"], ...] = (
+    (re.compile(rf"(?<=月)(\s*)(\d{{1,2}}|{_KNUM})\s*[号號]"), lambda m: f"{m.group(1)}{m.group(2)}日"),
+    (re.compile(rf"(\d{{1,3}}|{_KNUM})\s*[岁歲]\s*(?:的)?\s*(时候|時候|时|那年)?"),
+     lambda m: f"{m.group(1)}歳" + ("のとき" if m.group(2) else "")),
+    (re.compile(r"(?<=\d)\s*[个個]\s*月"), lambda m: "か月"),
+    (re.compile(r"(?<=\d)\s*天\s*前"), lambda m: "日前"),
+    (re.compile(r"上上[个個]月"), lambda m: "先々月"),
+    (re.compile(r"上[个個]月"), lambda m: "先月"),
+    (re.compile(r"这[个個]月|這[個个]月|本月"), lambda m: "今月"),
+    (re.compile(r"现在|現在"), lambda m: "現在"),
+)
+ZH_CUES: List[Tuple[str, str, str]] = [
+    (r"出生日期|出生年月日|生日|出生是|生日是", "birth", _BOTH),
+    (r"出生于|出生在|生于", "birth", _BEFORE),
+    (r"出生|出世|生的", "birth", _AFTER),
+    (r"发卡日期|发卡日|领卡日期|领卡日|领取日期|领取日|办卡日期|办卡时间|领卡时间|交付日期|交付日|发行日期|签发日期",
+     "issue", _BOTH),
+    (r"办卡是|领卡是|拿卡是|领的卡是|办的卡是|卡是在", "issue", _BEFORE),
+    (r"领的卡|领卡|领取|领到|拿到|拿的卡|拿卡|办的卡|办卡|办的|办了|做的卡|做的|发的卡|发卡|发的|签发|到手",
+     "issue", _AFTER),
+    (r"申请日期|申请日|申请时间|申请是", "application", _BOTH),
+    (r"申请的|申请了|申请|提交", "application", _AFTER),
+    (r"在留期限|在留期间|在留期間|在留卡到期|在留卡的有效期|在留卡有效期|在留卡的期限|签证到期|签证的有效期|签证有效期|"
+     r"签证期限|签证过期|居留卡到期", "stay_end", _BOTH),
+    (r"电子证明书的有效期|电子证明书有效期|证明书的有效期|证书的有效期|证书有效期|证书到期|证明书到期|证书过期|"
+     r"证明书过期", "cert_expiry", _BOTH),
+    (r"卡的有效期|有效期至|有效期到|有效期限|有效期|到期日|截止日期", "card_expiry", _BOTH),
+    (r"到期|过期|失效", "card_expiry", _AFTER),
+]
+# ---- end Chinese --------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class _Cue:
     pattern: "re.Pattern[str]"
@@ -384,6 +425,7 @@ def _cues() -> Tuple[_Cue, ...]:
          r"|\bobtained\b|\bmade\b|\bcreated\b",
          "issue"),
     ]
+    ja += ZH_CUES
     # longest alternative first, so that 在留期間の満了日 is one cue rather than 在留期間 + 満了日
     cues = [_Cue(re.compile(p if "(" in p else "|".join(sorted(p.split("|"), key=len, reverse=True))), role, d)
             for p, role, d in ja]

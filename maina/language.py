@@ -194,12 +194,57 @@ _SCRIPTS = (
     ("my", re.compile("[\u1000-\u109f]")),
 )
 _KANA = re.compile("[\u3041-\u309f\u30a1-\u30ff\u31f0-\u31ff]")
-# Han characters Japanese does not use (simplified and traditional forms) and Chinese
-# function words: Han text with one of these and no kana is Chinese.
-_CHINESE = re.compile(
+
+# ---- Chinese (zh) ---------------------------------------------------------------------------
+# Chinese residents type Han characters that Japanese also uses (「要多久」「在留卡到期」) and mix
+# in Japanese words (マイナンバー, 在留カード, 住民票). A message is Chinese when it has no hiragana
+# (no Japanese grammar; katakana loanwords and pasted Japanese terms are fine) and a character
+# Japanese does not write (simplified/traditional forms, particles 吗呢吧哦), a verb with 了
+# (忘了), a day written 15号, or more Chinese words of shared characters (多少, 可以, 我是) than
+# Japanese-only forms (効 発 証 険 続 …). Every Japanese example of data/nlu
+# and tests/nlu stays Japanese (tests/unit/test_language.py).
+_ZH_CHARS = re.compile(
     "[们这么吗呢吧请谢还个该让给说时间过对现见问题发证码补办丢钱几为从东长门开关书买卖怎啥咋哪"
-    "們這麼嗎沒讓說對發證號碼辦錢會從關賣丟]|我的|你好|什麼"
+    "你您呀啊哦嘛啦呗咱喔嗯效编领续换护险药电话邮偷坏烂岁费贵样谁单报户签务认识车头结离儿妈爸"
+    "觉应处递帮咨询营业节须级约预疗资纸张锁记设录册进达归迁变转馆厅员专够两块钟经诉卡网线于"
+    "语拜嗨喽晚联传错读蓝废种选备挂黑听乐兴气图"
+    "們這麼嗎沒讓說對發證號碼辦錢會從關賣丟險歲續]"
 )
+_ZH_WORDS = re.compile(r"多少|多久|可以|需要|一下|是否|是不是|不是|知道|能不能|怎样|如何办|没有|没错|没收|算了|"
+                       r"不会|不想|好的|是的|对的|我是|我在|我想|我要|我的|我不|我只|我看|^是(?!非)")
+_ZH_DAY = re.compile(r"\d\s*月\s*\d{1,2}\s*[号號]")  # 1月15号: Japanese writes 日
+# a verb with 了 (忘了, 锁了) and words Japanese never writes: as strong as a Chinese-only character
+_ZH_STRONG_WORDS = re.compile(r"[忘掉锁到搬改去来好用拿领收过没丢坏变换办满错死走出]了|修改")
+_JA_ONLY = re.compile("[効発証険続届帰変広円駅図売読気楽薬歳様両単辺払転込録県営労働"
+                      "満関鉄済戸窓検権価応実児齢扱処拠継択沢経総]")
+
+
+def looks_chinese(plain: str) -> bool:
+    """Chinese rather than Japanese (``plain``: NFKC, lower case): see the block comment."""
+    if _HIRAGANA.search(plain):
+        return False
+    strong = _ZH_CHARS.search(plain) or _ZH_DAY.search(plain) or _ZH_STRONG_WORDS.search(plain)
+    return bool(strong) or len(_ZH_WORDS.findall(plain)) > len(_JA_ONLY.findall(plain))
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile("[a-z]")
+
+
+def han_undecided(rest: str) -> bool:
+    """Han characters only (``rest``: the text without its dates), none of them Japanese-only
+    and no Chinese evidence: 「永住者」「住民票」「15号」 read the same in Japanese and Chinese, so
+    the message does not say its language and the conversation keeps its own."""
+    return (bool(_HAN.search(rest)) and not _KANA.search(rest) and not _LATIN_LETTER.search(rest)
+            and not _JA_ONLY.search(rest) and not looks_chinese(rest))
+
+
+# Whole messages that ask for Chinese (what a 「中文」 button would send, or typed).
+_SWITCH_INDEX.update({_SWITCH_STRIP.sub("", _plain(phrase)): "zh" for phrase in (
+    "中文", "中文吧", "用中文", "请用中文", "请说中文", "说中文", "中文回答", "用中文回答", "简体中文", "汉语",
+    "普通话", "中国語", "中国語で", "chinese", "chinese please", "in chinese")})
+# ---- end Chinese ----------------------------------------------------------------------------
+
 # Vietnamese letters (Latin with Vietnamese diacritics).
 _VIETNAMESE = re.compile("[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 # Latin-script languages by their frequent words (after NFKC, lower case, accents kept).
@@ -234,7 +279,7 @@ def recognised_language(text: Any) -> Optional[str]:
     for code, script in _SCRIPTS:
         if script.search(plain):
             return code
-    if not _KANA.search(plain) and _CHINESE.search(plain):
+    if looks_chinese(plain):
         return "zh"
     if _VIETNAMESE.search(plain):
         return "vi"
@@ -274,6 +319,8 @@ def detect_language(text: Any) -> Optional[str]:
         return other
 
     rest = _DATE_JA.sub(" ", plain)
+    if han_undecided(rest):
+        return None
     japanese = _JAPANESE.findall(rest)
     cues, words, strong = english_words(rest)
     if japanese:

@@ -126,6 +126,37 @@ _TABLE: Tuple[Tuple[str, str, str, Tuple[str, ...]], ...] = (
      ("外国人", "外国籍", "foreigner", "foreign resident", "foreign national", "not japanese")),
 )
 
+# ---- Chinese (zh) names ----------------------------------------------------------------------
+# Simplified Chinese forms of the statuses, as Chinese residents write them (issue 15): the
+# Immigration Services Agency's Chinese materials keep the Japanese names in simplified characters
+# (技能实习, 技术・人文知识・国际业务), residents add 签证 ("visa").
+_ZH_ALIASES: Dict[str, Tuple[str, ...]] = {
+    "永住者": ("永住签证", "永驻"),
+    "特別永住者": ("特别永住者", "特别永住"),
+    "高度専門職2号": ("高度专门职2号", "高度专门职第2号", "高度人才2号"),
+    "高度専門職1号": ("高度专门职1号", "高度专门职第1号", "高度人才1号"),
+    "技術・人文知識・国際業務": ("技术・人文知识・国际业务", "技术人文知识国际业务", "技人国", "工作签证", "工作签"),
+    "留学": ("留学签证", "留学签"),
+    "家族滞在": ("家族滞在签证", "家属签证", "家族签证", "陪读签证"),
+    "定住者": ("定住签证", "定住"),
+    "日本人の配偶者等": ("日本人配偶者", "日本人的配偶者", "日本人配偶者等", "日配"),
+    "永住者の配偶者等": ("永住者配偶者", "永住者的配偶者", "永配"),
+    "技能実習": ("技能实习", "技能实习生", "技能实习签证", "实习生"),
+    "特定技能": ("特定技能1号", "特定技能2号", "特定技能签证"),
+    "経営・管理": ("经营・管理", "经营管理", "经管签证", "经营管理签证"),
+    "企業内転勤": ("企业内转勤",),
+    "介護": ("护理签证", "介护"),
+    "特定活動": ("特定活动",),
+    "短期滞在": ("旅游签证", "短期签证"),
+}
+_TABLE = tuple((name, name_en, category, aliases + _ZH_ALIASES.get(name, ()))
+               for name, name_en, category, aliases in _TABLE)
+# 「我是留学生，…」「在留资格是永住者」 state a status; 「我不是留学生」「以前是留学」 do not
+_ZH_STATED_BEFORE = re.compile(r"(?:我是|我现在是|现在是|我属于|在留资格是|在留资格:|签证是|我的签证是|"
+                               r"我拿的是|我持有)\s*$")
+_ZH_NEGATED_BEFORE = re.compile(r"(?:不是|以前是|之前是|原来是|曾经是)\s*$")
+# ---- end Chinese -----------------------------------------------------------------------------
+
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 
 
@@ -240,7 +271,8 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
         before, after = norm[max(0, m.start() - 40):m.start()], norm[m.end():m.end() + 40]
         ascii_name = m.group(0).isascii()
         if (_EN_NEGATED_BEFORE if ascii_name else _JA_NEGATED_BEFORE).search(before) or \
-                (_EN_NEGATED_AFTER if ascii_name else _JA_NEGATED_AFTER).match(after):
+                (_EN_NEGATED_AFTER if ascii_name else _JA_NEGATED_AFTER).match(after) or \
+                (not ascii_name and _ZH_NEGATED_BEFORE.search(before)):
             continue
         opening = bool(_FILLER.match(norm[:m.start()]))
         # 「永住者」 as the whole answer, or a message that opens with it: "Student visa, my stay ends…"
@@ -249,9 +281,11 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
         if ascii_name:
             said = bool(_EN_STATED_BEFORE.search(before) or _EN_STATED_AFTER.match(after))
         elif index in _ALIAS_WEAK:
-            said = bool(_JA_WEAK_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before))
+            said = bool(_JA_WEAK_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before)
+                        or _ZH_STATED_BEFORE.search(before))
         else:
-            said = bool(_JA_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before))
+            said = bool(_JA_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before)
+                        or _ZH_STATED_BEFORE.search(before))
         if said or bare:
             stated = _ALIAS_STATUS[index]
     return stated

@@ -38,8 +38,12 @@ class Bot:
         self.env = env
         self.run_dir = run_dir
 
-    def ask(self, message: str, sender: str = "pytest", timeout: float = 30) -> List[Dict[str, Any]]:
-        body = json.dumps({"sender": sender, "message": message}).encode("utf-8")
+    def ask(self, message: str, sender: str = "pytest", timeout: float = 30,
+            metadata: Dict[str, Any] = None) -> List[Dict[str, Any]]:
+        payload: Dict[str, Any] = {"sender": sender, "message": message}
+        if metadata is not None:
+            payload["metadata"] = metadata  # the widget/kiosk language toggle
+        body = json.dumps(payload).encode("utf-8")
         request = urllib.request.Request(
             f"{self.url}/webhooks/rest/webhook", data=body,
             headers={"Content-Type": "application/json"},
@@ -47,8 +51,8 @@ class Bot:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read().decode("utf-8"))
 
-    def text(self, message: str, sender: str = "pytest") -> str:
-        return "\n".join(m.get("text", "") for m in self.ask(message, sender))
+    def text(self, message: str, sender: str = "pytest", metadata: Dict[str, Any] = None) -> str:
+        return "\n".join(m.get("text", "") for m in self.ask(message, sender, metadata=metadata))
 
 
 def start_bot(run_dir: Path, rasa_port: int, action_port: int, extra: Dict[str, str] = None) -> tuple:

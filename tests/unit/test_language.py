@@ -294,3 +294,57 @@ def test_every_topic_has_english_examples_and_held_out_tests():
     assert not {i for i in wanted if held_out[i] < 3}, "fewer than 3 held-out English examples"
     train_texts = {t.lower() for _, t in _examples(ROOT / "data/nlu/english.yml")}
     assert not [t for _, t in _examples(ROOT / "tests/nlu/english.yml") if t.lower() in train_texts]
+
+
+# ---- Chinese (zh): residents' messages, and no Japanese message taken for Chinese -------------
+
+@pytest.mark.parametrize("text", [
+    "我的卡丢了怎么办",
+    "要多久",                                         # only characters Japanese also writes
+    "在留卡到期了",
+    "多少钱",
+    "有效期",
+    "周末呢",
+    "我的マイナンバーカード丢了",                        # a Japanese word inside Chinese
+    "在留カード更新了，个人编号卡也要去市役所吗",
+    "便利店能开住民票吗",
+    "1990年1月15号出生",                               # a day written 号
+    "我30岁的时候办的",
+    "我的卡找不到了",
+    "補辦要帶什麼",                                     # traditional characters
+    "中文", "请用中文", "Chinese please",               # asking for Chinese
+])
+def test_chinese(text):
+    assert detect_language(text) == "zh"
+    assert detect_language(normalize(text)) == "zh"
+
+
+@pytest.mark.parametrize("text", [
+    "有効期限", "在留カード", "再発行 手数料", "マイナンバーカード 紛失", "暗証番号 忘れた",
+    "電子証明書 更新", "中国語の案内はありますか", "登録完了", "在留期間満了",
+])
+def test_japanese_with_shared_characters_is_not_chinese(text):
+    assert detect_language(text) == "ja"
+
+
+@pytest.mark.parametrize("text", [
+    "1990年1月15日", "2019年7月1日", "30歳", "OK",
+    "永住者", "住民票", "15号", "中止",                # Han characters that read the same in both
+])
+def test_a_date_or_a_shared_word_keeps_the_conversation_language(text):
+    assert detect_language(text) is None
+
+
+def test_no_japanese_or_english_example_is_detected_as_chinese():
+    files = [p for p in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml"))
+             if p.stem not in ("zh", "ko", "vi")]
+    wrong = [(path.name, intent, text) for path in files for intent, text in _examples(path)
+             if "zh" in (detect_language(text), detect_language(normalize(text)))]
+    assert not wrong
+
+
+def test_every_chinese_topic_example_is_detected_as_chinese():
+    files = [ROOT / "data/nlu/zh.yml", ROOT / "tests/nlu/zh.yml"]
+    wrong = [(intent, text) for path in files if path.exists() for intent, text in _examples(path)
+             if intent not in DIALOGUE_INTENTS and detect_language(normalize(text)) not in ("zh", None)]
+    assert not wrong
