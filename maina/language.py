@@ -230,7 +230,7 @@ viet tieng ngay thang nam sinh tuoi gio tien va hoac neu phi le dang ky ki nop d
 ve tai trong ngoai truoc moi con vi thoi duoc biet hieu hong hu gay chua bang giay khai bao
 nhap quen doi chuyen nha ra sao bn ntn mk mik ak dung camon la gi co tren nhanh tong dai tra ma hiem
 sdt lien cach may o ho tich thu mo dien thoai ghi cu them chung tu vao benh vien tam biet diem ai
-vinh tru
+vinh tru goi khoa
 """.split())
 _VI_LOANS = frozenset("the my number card a on can do an me to so he pass".split())
 _VI_LETTERS = re.compile(r"[a-zđ]+")
