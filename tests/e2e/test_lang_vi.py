@@ -79,6 +79,9 @@ QUESTIONS = [
     # the calculator, in one message
     ("Tôi sinh ngày 15/01/1990, nhận thẻ ngày 10/03/2019. Thẻ hết hạn khi nào?", "15/01/2029 && 15/01/2024"),
     ("em sinh 3/5/1995, làm thẻ ngày 1/7/2019, khi nào thẻ hết hạn vậy", "03/05/2029"),
+    ("tôi là vĩnh trú, sinh 10/10/1975, nhận thẻ 5/3/2021, thẻ dùng được đến khi nào", "10/10/2030"),
+    ("em là thực tập sinh, sinh 1/2/2000, nhận thẻ 1/6/2023, visa hết hạn 30/9/2026. Thẻ my number của em sao rồi",
+     "30/09/2026 && 1,000 yên"),
 ]
 
 # Conversations: (messages, key facts of the last answer). Follow-ups have no topic word.
