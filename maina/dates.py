@@ -24,7 +24,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 from dateutil.relativedelta import relativedelta
 
-from maina import wareki
+from maina import dates_vi, wareki
 from maina.partial import PartialDate
 
 # ---------------------------------------------------------------------------------------------
@@ -146,6 +146,9 @@ class _Normalised:
                 self._rewrite(pattern, replace)
         for pattern, replace in ZH_REWRITES:
             self._rewrite(pattern, replace)
+        if dates_vi.looks_vietnamese(self.text):  # issue 15: Vietnamese forms, see maina/dates_vi.py
+            for pattern, replace in dates_vi.REWRITES:
+                self._rewrite(pattern, replace)
 
     def _rewrite(self, pattern: "re.Pattern[str]", replace: "Callable[[re.Match[str]], str]") -> None:
         """Replace every match; the new characters all span the original text of the match."""

@@ -263,6 +263,53 @@ _LATIN_CUES = {
 _LATIN_WORD = re.compile(r"[a-zà-ÿ]+")
 
 
+# --- Vietnamese (issue 15) ------------------------------------------------------------------
+# Vietnamese is recognised by its letters (_VIETNAMESE). Residents also type it without
+# diacritics ("the my number bi mat roi lam sao"): then its frequent words decide, read with
+# the accents taken off. English words that Vietnamese messages borrow ("the" = thẻ, "my number",
+# "card") do not count as English there.
+_VI_WORDS = frozenset("""
+toi minh em anh chi ban bi mat lam sao bao nhieu khong ko kg hok dc duoc cap lai gia han het dau
+nao gi khi lau roi nhe nha nhi vay oi xin chao cam giup voi phai muon hoi cho thi cua nhung nguoi
+viet tieng ngay thang nam sinh tuoi gio tien va hoac neu phi le dang ky ki nop don nhan lay mang
+ve tai trong ngoai truoc moi con vi thoi duoc biet hieu hong hu gay chua bang giay khai bao
+nhap quen doi chuyen nha ra sao bn ntn mk mik ak dung camon la gi co tren nhanh tong dai tra ma hiem
+sdt lien cach may o ho tich thu mo dien thoai ghi cu them chung tu vao benh vien tam biet diem ai
+vinh tru goi khoa
+""".split())
+_VI_LOANS = frozenset("the my number card a on can do an me to so he pass".split())
+_VI_LETTERS = re.compile(r"[a-zđ]+")
+_CAM_ON = re.compile(r"\bcam\s+on\b")  # cảm ơn: "on" alone is English
+_VI_SWITCH = ("tiếng việt", "tieng viet", "tiếng việt đi", "tieng viet di", "tiếng việt nhé", "nói tiếng việt",
+              "noi tieng viet", "nói tiếng việt được không", "tiếng việt được không", "vietnamese",
+              "in vietnamese", "vietnamese please", "ベトナム語", "ベトナム語で")
+_SWITCH_INDEX.update({_SWITCH_STRIP.sub("", phrase): "vi" for phrase in _VI_SWITCH})
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def vietnamese_words(plain: str) -> bool:
+    """Vietnamese without its diacritics: at least two Vietnamese words, more of them than
+    English words and than the words of any other Latin-script language (a Japanese term may
+    stand in it: 「資格確認書 là gì」); a one-word message counts when the word is Vietnamese and
+    typed with an accent (「chào」)."""
+    words = [w for w in _VI_LETTERS.findall(_CAM_ON.sub("camon", _without_accents(plain)))
+             if w not in NEUTRAL_WORDS]
+    vietnamese = sum(1 for w in words if w in _VI_WORDS)
+    if vietnamese == 0:
+        return False
+    english = sum(1 for w in words if w in EN_CUES and w not in NEUTRAL_WORDS and w not in _VI_LOANS
+                  and w not in _VI_WORDS)
+    other = max(sum(1 for w in words if w in cues) for cues in _LATIN_CUES.values())
+    if vietnamese == 1:
+        return len(words) == 1 and (not plain.isascii() or words[0] == "camon") and not _HIRAGANA.search(plain)
+    return vietnamese > english and vietnamese > other
+# --- end of the Vietnamese block ---------------------------------------------------------------
+
+
 def recognised_language(text: Any) -> Optional[str]:
     """The code of a language Maina-chan recognises but does not speak, or None.
 
@@ -281,7 +328,7 @@ def recognised_language(text: Any) -> Optional[str]:
             return code
     if looks_chinese(plain):
         return "zh"
-    if _VIETNAMESE.search(plain):
+    if _VIETNAMESE.search(plain) or vietnamese_words(plain):
         return "vi"
     words = _LATIN_WORD.findall(plain)
     if not words:

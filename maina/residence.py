@@ -156,6 +156,38 @@ _ZH_STATED_BEFORE = re.compile(r"(?:我是|我现在是|现在是|我属于|在�
                                r"我拿的是|我持有)\s*$")
 _ZH_NEGATED_BEFORE = re.compile(r"(?:不是|以前是|之前是|原来是|曾经是)\s*$")
 # ---- end Chinese -----------------------------------------------------------------------------
+# --- Vietnamese names (issue 15), as Vietnamese residents say them; with and without diacritics.
+_VI_ALIASES: Dict[str, Tuple[str, ...]] = {
+    "永住者": ("vĩnh trú", "vinh tru", "người vĩnh trú", "nguoi vinh tru"),
+    "特別永住者": ("vĩnh trú đặc biệt", "vinh tru dac biet"),
+    "高度専門職2号": ("chuyên gia tay nghề cao số 2", "chuyên gia trình độ cao số 2"),
+    "高度専門職1号": ("chuyên gia tay nghề cao số 1", "chuyên gia trình độ cao số 1"),
+    "技術・人文知識・国際業務": ("kỹ sư", "ky su", "kỹ thuật nhân văn quốc tế", "gijinkoku"),
+    "留学": ("du học", "du hoc", "du học sinh", "du hoc sinh"),
+    "家族滞在": ("lưu trú gia đình", "đoàn tụ gia đình", "visa gia đình", "visa gia dinh", "visa phụ thuộc"),
+    "定住者": ("định cư", "dinh cu", "người định cư"),
+    "日本人の配偶者等": ("vợ chồng người nhật", "vo chong nguoi nhat", "vợ/chồng người nhật", "visa kết hôn"),
+    "永住者の配偶者等": ("vợ chồng người vĩnh trú", "vợ/chồng người vĩnh trú"),
+    "技能実習": ("thực tập sinh", "thuc tap sinh", "thực tập kỹ năng", "thuc tap ky nang"),
+    "特定技能": ("kỹ năng đặc định", "ky nang dac dinh", "tokutei ginou", "tokutei"),
+    "経営・管理": ("kinh doanh quản lý", "visa kinh doanh"),
+    "企業内転勤": ("chuyển công tác nội bộ",),
+    "特定活動": ("hoạt động đặc định", "hoat dong dac dinh"),
+    "短期滞在": ("lưu trú ngắn hạn", "visa du lịch", "visa ngắn hạn"),
+    "外国人住民": ("người nước ngoài", "nguoi nuoc ngoai"),
+}
+_TABLE = tuple((name, name_en, category, aliases + _VI_ALIASES.get(name, ()))
+               for name, name_en, category, aliases in _TABLE)
+# said as one's own: 「tôi là vĩnh trú」「em visa du học」「mà là kỹ năng đặc định」「tư cách lưu trú: định cư」
+_VI_STATED_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?<!bạn )(?<!ban )(?:tôi|toi|em|mình|minh|tớ|anh|chị|chi|vợ|chồng)\s+"
+    r"(?:(?:hiện |đang |hien |dang )?(?:là|la|có|co|cầm|theo|bên|ben|đi|di)\s+)?(?:(?:visa|diện|dien)\s+)?"
+    r"|(?<![^\W\d_])(?:mà là|ma la|visa|diện|dien|tư cách lưu trú|tu cach luu tru)\s*(?:(?:là|la)\s*|:\s*)?)$"
+)
+_VI_NEGATED_BEFORE = re.compile(
+    r"(?:không phải|khong phai|ko phải|ko phai|không còn|khong con|trước là|truoc la|trước đây là|hồi trước là)"
+    r"\s*(?:là\s*|la\s*)?(?:visa\s*)?$"
+)
 
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b")
 
@@ -272,7 +304,8 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
         ascii_name = m.group(0).isascii()
         if (_EN_NEGATED_BEFORE if ascii_name else _JA_NEGATED_BEFORE).search(before) or \
                 (_EN_NEGATED_AFTER if ascii_name else _JA_NEGATED_AFTER).match(after) or \
-                (not ascii_name and _ZH_NEGATED_BEFORE.search(before)):
+                (not ascii_name and _ZH_NEGATED_BEFORE.search(before)) or \
+                _VI_NEGATED_BEFORE.search(before):
             continue
         opening = bool(_FILLER.match(norm[:m.start()]))
         # 「永住者」 as the whole answer, or a message that opens with it: "Student visa, my stay ends…"
@@ -286,6 +319,7 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
         else:
             said = bool(_JA_STATED_AFTER.match(after) or _JA_STATED_BEFORE.search(before)
                         or _ZH_STATED_BEFORE.search(before))
+        said = said or bool(_VI_STATED_BEFORE.search(before))  # Vietnamese (issue 15)
         if said or bare:
             stated = _ALIAS_STATUS[index]
     return stated

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from maina import language
+from maina import language, locales
 from maina.language import detect_language, normalize_code, switch_request
 from maina.mynumber import MARKER
 from maina.normalize import normalize
@@ -126,6 +126,8 @@ def test_no_japanese_example_is_detected_as_english():
     """Every Japanese sentence (with hiragana) of every group stays Japanese."""
     wrong = []
     for path in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml")):
+        if path.stem in locales.all_locales():
+            continue  # another language's examples (data/nlu/vi.yml: 「資格確認書 là gì」)
         for intent, text in _examples(path):
             if intent == "switch_language":
                 continue
@@ -347,4 +349,66 @@ def test_every_chinese_topic_example_is_detected_as_chinese():
     files = [ROOT / "data/nlu/zh.yml", ROOT / "tests/nlu/zh.yml"]
     wrong = [(intent, text) for path in files if path.exists() for intent, text in _examples(path)
              if intent not in DIALOGUE_INTENTS and detect_language(normalize(text)) not in ("zh", None)]
+    assert not wrong
+
+
+# ---- Vietnamese (issue 15) ----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Tôi bị mất thẻ My Number rồi, phải làm sao?",
+    "cấp lại thẻ mất bao nhiêu tiền vậy ạ",
+    "the my number bi mat roi lam sao",                # without diacritics
+    "cap lai the bao nhieu tien",
+    "lam the o dau",
+    "tong dai my number so may",
+    "quen ma pin the my number",
+    "lay ho tich o konbini",
+    "em muốn lấy 住民票 ở konbini",                    # Japanese words inside
+    "マイナ保険証 là gì",
+    "資格情報のお知らせ là gì",
+    "thẻ マイナンバーカード hết hạn khi nào",
+    "chào", "cam on", "cảm ơn nhiều",
+    "sinh 15/1/1990 nhan the 1/7/2019",
+])
+def test_vietnamese(text):
+    assert detect_language(text) == "vi"
+    assert detect_language(normalize(text)) == "vi"
+
+
+@pytest.mark.parametrize("text", ["Tiếng Việt", "tieng viet", "Vietnamese", "nói tiếng Việt", "ベトナム語で"])
+def test_vietnamese_switch_request(text):
+    assert switch_request(text) == "vi"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("mainanbaa kaado nakushita", None),              # romaji Japanese
+    ("nawala ko ang card ko", "tl"),                 # Tagalog shares "ko"
+    ("perdí mi tarjeta, no sé dónde está", "es"),
+    ("may I apply for the card online?", "en"),
+    ("can I get my card at the city office", "en"),
+    ("the my number", "en"),                          # not enough Vietnamese to say
+    ("OK", None), ("menu", None),
+])
+def test_not_vietnamese(text, expected):
+    assert detect_language(text) == expected
+
+
+def _files(*patterns):
+    return [path for pattern in patterns for path in sorted(ROOT.glob(pattern))]
+
+
+def test_no_japanese_or_english_example_is_taken_for_vietnamese():
+    wrong = [(path.name, intent, text)
+             for path in _files("data/nlu/*.yml", "tests/nlu/*.yml") if path.stem != "vi"
+             for intent, text in _examples(path) if detect_language(normalize(text)) == "vi"]
+    assert not wrong
+
+
+def test_vietnamese_topic_examples_are_detected_as_vietnamese():
+    """Every Vietnamese example of a topic with three words or more (shorter ones, 「alo」,
+    「15/01/1990」, may say nothing about their language: the conversation keeps its own)."""
+    wrong = [(intent, text) for path in _files("data/nlu/vi.yml", "tests/nlu/vi.yml")
+             for intent, text in _examples(path)
+             if intent not in DIALOGUE_INTENTS and len(text.split()) >= 3
+             and detect_language(normalize(text)) != "vi"]
     assert not wrong

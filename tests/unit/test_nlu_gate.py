@@ -10,7 +10,7 @@ nlu_eval = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(nlu_eval)
 
 
-def test_every_held_out_example_has_a_language_and_both_languages_are_gated():
+def test_every_held_out_example_has_a_language_and_every_language_is_gated():
     languages = nlu_eval.languages_of_examples(ROOT / "tests" / "nlu")
     assert set(languages.values()) == set(nlu_eval.GATES) >= {"ja", "en"}
     assert sum(1 for lang in languages.values() if lang == "en") >= 50
@@ -33,7 +33,7 @@ def test_per_language_accuracy_and_the_gate():
 
 def test_the_gates_sit_two_points_under_a_measurement_and_fail_a_regression():
     # a drop of more than 2 points from the measured accuracy fails in either language
-    measured = {"ja": 758 / 786, "en": 138 / 144, "zh": 264 / 282}
+    measured = {"ja": 758 / 786, "en": 138 / 144, "zh": 264 / 282, "vi": 300 / 310}
     assert nlu_eval.failed_gates(measured) == []
     for language, accuracy in measured.items():
         assert nlu_eval.GATES[language] <= accuracy - 0.02 + 1e-4
