@@ -99,3 +99,11 @@ def test_japanese_and_english_read_as_before(text):
     # no Hangul: the Korean block never runs
     assert dates._Normalised(text).text == dates._Normalised(text + " ").text.rstrip()
     assert dates.extract_dates(text, TODAY) or dates.extract_age_at_issue(text)
+
+
+def test_korean_dates_read_the_same_after_the_nlu_normaliser():
+    """The NLU pipeline reads dates from normalised text (Korean spaces dropped, spellings unified)."""
+    from maina.normalize import normalize
+
+    for text, expected in test_korean_dates_and_roles.pytestmark[0].args[1]:
+        assert _read(normalize(text)) == expected, text

@@ -124,8 +124,12 @@ def test_every_english_topic_example_is_detected_as_english():
 
 def test_no_japanese_example_is_detected_as_english():
     """Every Japanese sentence (with hiragana) of every group stays Japanese."""
+    from maina import locales
+
     wrong = []
     for path in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml")):
+        if path.stem in locales.all_locales():
+            continue  # Korean, Chinese, ...: their own tests
         for intent, text in _examples(path):
             if intent == "switch_language":
                 continue
