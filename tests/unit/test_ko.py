@@ -103,3 +103,23 @@ def test_korean_dont_know(text):
     from actions.lifecycle import DONT_KNOW
 
     assert DONT_KNOW.search(text)
+
+
+@pytest.mark.parametrize("text, intent, response, chosen, opening", [
+    ("한국으로 귀국하는데 카드는요?", "move_abroad", "utter_move_abroad", "utter_move_abroad_foreign", None),
+    ("귀가 안 들려서 전화를 못 해요 카드 잃어버렸어요", "lost_card", "utter_lost_card", "utter_hotline_hearing", None),
+    ("급해요 카드 잃어버렸어요 다음 주에 필요해요", "lost_card", "utter_lost_card", "utter_lost_card_urgent", None),
+    ("특급 발급이 급해요", "express_issue", "utter_express_issue", "utter_express_issue", None),
+    ("아버지가 돌아가셨는데 카드는요", "lost_card", "utter_lost_card", "utter_deceased_holder", None),
+    ("몇 번이나 물어봤는데 짜증나요 카드 잃어버리면 어떻게 해요", "lost_card", "utter_lost_card",
+     "utter_lost_card", "utter_opening_upset"),
+    ("IP전화라서 0120이 안 걸려요", "hotline_numbers", "utter_hotline_numbers", "utter_hotline_ip", None),
+    ("한국으로 돌아가는데 카드 반납해요?", "move_abroad", "utter_move_abroad", "utter_move_abroad_foreign", None),
+])
+def test_korean_situations_change_the_answer(text, intent, response, chosen, opening):
+    """maina/conversation.yml `situations`: the Korean cue lines (# ko)."""
+    from maina import conversation
+
+    choice = conversation.choose(response, intent, text, None)
+    assert choice.response == chosen
+    assert choice.opening == opening

@@ -1,0 +1,226 @@
+"""Korean through the real REST channel (issue 15): questions as Korean residents type them,
+follow-ups, the kept language, the switch, and the calculator (MAINA_TODAY = 2026-11-25).
+
+Each question starts a new conversation (its first message sets the language). Key facts use
+the dev-question rule (answer_check.contains_key_facts: `|` any of, `&&` all groups; spaces,
+hyphens and commas ignored): numbers come out as in facts/facts.yml, dates as 2029년 1월 15일.
+"""
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import uuid
+from typing import Any, Dict, List, Optional
+
+from answer_check import contains_key_facts
+
+TARGET = 0.95
+FREE_DIAL, FOREIGN_CARD, CITY_TEL = "0120-95-0178", "0120-0178-27", "0144-32-6492"
+
+# (question, key facts). Written for this file, not translated from the Japanese tests, and
+# not copies of data/nlu/ko.yml.
+QUESTIONS = [
+    # lost, stolen, re-issue, changes, contacts
+    ("어제 지하철에서 지갑이랑 마이넘버 카드를 같이 잃어버렸어요 ㅠㅠ 어떡해요", f"{FREE_DIAL} && 분실신고"),
+    ("가방을 도둑맞았는데 카드도 들어 있었어요", f"{FREE_DIAL} && 도난신고"),
+    ("카드 정지하는 전화번호 몇 번이에요?", FREE_DIAL),
+    ("마이나카드 재발급 수수료 얼마예요?", "1,000엔 && 800엔"),
+    ("재발급 받으려면 시청에 뭐 가져가야 돼요?", "얼굴 사진 && 1,000엔"),
+    ("카드 일주일 안에 빨리 받는 방법 없어요?", "2,000엔 && 2024년 12월 2일"),
+    ("카드가 반으로 부러졌어요", "1,000엔"),
+    ("시내에서 이사했는데 마이넘버 카드도 가져가야 해요?", "추기란"),
+    ("삿포로에서 도마코마이로 이사 왔어요. 카드는 어떻게 해요?", "90일 && 14일"),
+    ("결혼 전 성을 카드에 같이 넣을 수 있어요?", "2019년 11월 5일"),
+    ("분실했을 때 경찰서에도 가야 돼요?", "접수번호"),
+    ("정지한 카드를 집에서 찾았어요", "일시정지 해제"),
+    ("시청 마이넘버 담당 전화번호 알려주세요", CITY_TEL),
+    ("청각장애가 있어서 전화를 못 해요. 카드 정지는 어떻게 해요?", "0120-601-785"),
+    ("시청 몇 시까지 열어요?", "8:45 && 17:15"),
+    # card basics and applying
+    ("외국인인데 마이넘버 카드 처음 만들고 싶어요", "QR코드 && 무료"),
+    ("신청용 사진 사이즈가 어떻게 돼요?", "4.5cm && 6개월"),
+    ("교부 신청서를 버려 버렸어요", "신청서 ID"),
+    ("카드 완성됐다는 엽서가 왔는데 받으러 갈 때 뭐 필요해요?", "교부 통지서"),
+    ("제가 입원 중인데 남편이 대신 카드 받아도 돼요?", "대리인"),
+    ("두 살 아들 카드도 만들 수 있어요?", "15세 && 5번째"),
+    ("마이넘버 카드 있으면 뭐가 편해요?", "마이나 보험증"),
+    ("종이 통지카드 아직 쓸 수 있나요?", "2020년 5월 25일"),
+    ("마이나포털이 뭐예요?", "https://myna.go.jp/"),
+    ("마이나포인트 지금 신청할 수 있어요?", "끝났"),
+    ("카드 비밀번호 친구한테 알려줘도 돼요?", "안 돼요"),
+    ("주기카드 아직 가지고 있는데 써도 돼요?", "2015년 12월 31일"),
+    ("너 로봇이야?", CITY_TEL),
+    # validity, renewal, certificates, PINs
+    ("마이넘버 카드 유효기간이 몇 년이에요?", "10번째 && 5번째"),
+    ("전자증명서는 언제 만료돼요?", "5번째"),
+    ("유학생은 카드 유효기간이 어떻게 돼요?", "재류기간 && 영주자"),
+    ("재류카드 갱신했는데 마이넘버 카드도 뭐 해야 돼요?", "재류카드 && 1,000엔"),
+    ("카드 갱신은 어떻게 해요?", "3개월 && 무료"),
+    ("J-LIS에서 하늘색 봉투가 왔어요 이게 뭐예요?", "J-LIS && 2~3개월"),
+    ("카드 유효기간 지나버렸어요", "무료"),
+    ("비밀번호 까먹었어요 편의점에서 리셋 돼요?", "5번 && 3번 && 6:30"),
+    ("카드 비밀번호는 몇 개예요?", "숫자 4자리 && 6~16자리"),
+    ("비밀번호 바꾸고 싶어요", "마이나포털"),
+    ("나이 드신 엄마가 비밀번호를 못 외워요. 비밀번호 없는 카드 있어요?", "얼굴인증"),
+    ("서명용 전자증명서는 어디에 써요?", "e-Tax && 15세"),
+    # services
+    ("병원에서 종이 보험증 대신 마이넘버 카드 써야 돼요?", "2024년 12월 2일 && 자격확인서"),
+    ("마이나 보험증 등록은 어디서 해요?", "세븐은행"),
+    ("마이넘버 카드가 없으면 병원 못 가요?", "자격확인서"),
+    ("비밀번호 잠겼는데 병원에서 카드 쓸 수 있어요?", "얼굴 인증"),
+    ("편의점에서 주민표 몇 시까지 뗄 수 있어요?", "6:30 && 23:00 && 12월 29일"),
+    ("주민표 떼려면 어느 편의점 가야 해요?", "로손 && 세븐일레븐"),
+    ("편의점에서 주민표 얼마예요?", "250엔 && 450엔"),
+    ("e-Tax로 확정신고 하려면 뭐 필요해요?", "서명용 전자증명서 && 6~16자리"),
+    ("자격확인서 유효기간 언제까지예요?", "5년"),
+    # the calculator, one shot
+    ("1990년 1월 15일생이고 2019년 3월 10일에 카드 받았어요. 유효기간 언제까지예요?",
+     "2029년 1월 15일 && 2024년 1월 15일"),
+    ("영주자이고 1975년 10월 10일생, 2021년 3월 5일에 발급받았어요. 언제 만료돼요?", "2030년 10월 10일"),
+]
+
+# Two turns in one conversation: (first, second, key facts of the second answer).
+FOLLOW_UPS = [
+    ("카드 잃어버렸어요", "얼마예요?", "1,000엔"),
+    ("카드 잃어버렸어요", "며칠 걸려요?", "1~2개월"),
+    ("편의점에서 호적등본 뗄 수 있어요?", "얼마예요?", "450엔"),
+    ("특급 발급이 뭐예요?", "얼마야?", "2,000엔"),
+    ("편의점에서 주민표 뗄 수 있어요?", "주말에도 돼요?", "6:30"),
+    ("카드 분실했어요", "전화번호는요?", FREE_DIAL),
+    ("비밀번호 잠겼어요", "어디서 해요?", "도마코마이시"),
+    ("카드 갱신하고 싶어요", "돈 들어요?", "무료"),
+]
+
+
+def _post(bot, message: str, sender: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    body: Dict[str, Any] = {"sender": sender, "message": message}
+    if metadata is not None:
+        body["metadata"] = metadata
+    request = urllib.request.Request(
+        f"{bot.url}/webhooks/rest/webhook", data=json.dumps(body).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read().decode("utf-8"))
+
+
+def _text(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def _titles(messages: List[Dict[str, Any]]) -> List[str]:
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_JAPANESE_SENTENCE = re.compile("だよ|してね|ます。|です。|かな？")
+
+
+def _korean(text: str) -> bool:
+    """A Korean answer: Hangul, and no Japanese sentence (Japanese terms in brackets are fine)."""
+    return bool(_HANGUL.search(text)) and not _JAPANESE_SENTENCE.search(text)
+
+
+def _sender() -> str:
+    return f"ko-{uuid.uuid4().hex[:10]}"
+
+
+def test_korean_questions_contain_key_facts(bot):
+    assert len(QUESTIONS) >= 40
+    misses = []
+    for question, checks in QUESTIONS:
+        answer = bot.text(question, sender=_sender())
+        if not contains_key_facts(answer, checks) or not _korean(answer):
+            misses.append(f"{question}\n   expected: {checks}\n   got: {answer!r}")
+    score = 1 - len(misses) / len(QUESTIONS)
+    print(f"\nKorean questions: {len(QUESTIONS) - len(misses)}/{len(QUESTIONS)} = {score:.1%}")
+    for miss in misses:
+        print("MISS", miss)
+    assert score >= TARGET, "\n".join(misses)
+
+
+def test_korean_follow_ups_keep_the_topic(bot):
+    misses = []
+    for first, second, checks in FOLLOW_UPS:
+        sender = _sender()
+        bot.text(first, sender)
+        answer = bot.text(second, sender)
+        if not contains_key_facts(answer, checks) or not _korean(answer):
+            misses.append(f"{first} ⏎ {second}\n   expected: {checks}\n   got: {answer!r}")
+    print(f"\nKorean follow-ups: {len(FOLLOW_UPS) - len(misses)}/{len(FOLLOW_UPS)}")
+    for miss in misses:
+        print("MISS", miss)
+    assert len(misses) <= 1, "\n".join(misses)
+
+
+def test_korean_is_kept_for_buttons_and_left_for_japanese(bot):
+    sender = _sender()
+    first = bot.ask("마이넘버 카드 잃어버렸어요", sender)
+    assert _korean(_text(first)) and FREE_DIAL in _text(first)
+    assert "재발급 절차" in _titles(first)  # Korean labels, the same payloads
+    fee = _text(bot.ask("/reissue_fee", sender))  # a button says nothing about the language
+    assert "1,000엔" in fee and _korean(fee)
+    japanese = _text(bot.ask("再発行の手続きを教えて", sender))
+    assert "1,000円" in japanese and not _HANGUL.search(japanese)
+
+
+def test_switching_to_korean_and_back(bot):
+    sender = _sender()
+    bot.ask("こんにちは", sender)
+    switched = _text(bot.ask("한국어", sender))
+    assert "한국어로 답할게요" in switched
+    lost = _text(bot.ask("/lost_card", sender))
+    assert _korean(lost) and FREE_DIAL in lost
+    english = _text(bot.ask("영어로 해 주세요", sender))
+    assert "English" in english and not _HANGUL.search(english)
+    assert not _HANGUL.search(_text(bot.ask("/lost_card", sender)))
+
+
+def test_the_page_toggle_metadata_answers_in_korean(bot):
+    """The widget/kiosk/LINE language (metadata ko) for button payloads and picked dates."""
+    sender = _sender()
+    lost = _text(_post(bot, "/lost_card", sender, {"language": "ko"}))
+    assert _korean(lost) and FREE_DIAL in lost
+    assert "생년월일" in _text(_post(bot, "/ask_my_expiry", sender, {"language": "ko"}))
+    assert "교부일" in _text(_post(bot, "1990年1月15日", sender, {"language": "ko"}))
+    answer = _text(_post(bot, "2019年3月10日", sender, {"language": "ko"}))
+    assert "2029년 1월 15일" in answer and _korean(answer), answer
+
+
+def test_calculator_multi_turn_in_korean(bot):
+    sender = _sender()
+    assert "생년월일" in bot.text("제 카드 유효기간 계산해 주세요", sender)
+    assert "교부일" in bot.text("1990년 1월 15일이요", sender)
+    answer = bot.text("2019. 3. 10.", sender)
+    assert "2029년 1월 15일" in answer and _korean(answer), answer
+
+
+def test_calculator_asks_the_day_in_korean(bot):
+    sender = _sender()
+    bot.text("내 카드 언제 만료되는지 알고 싶어요", sender)
+    bot.text("1985년 7월 20일생", sender)
+    asked = bot.text("2019년 5월에 받았어요", sender)
+    assert "며칠" in asked, asked
+    answer = bot.text("10일이요", sender)
+    assert "2029년 7월 20일" in answer and _korean(answer), answer
+
+
+def test_calculator_with_a_residence_status_in_korean(bot):
+    sender = _sender()
+    assert "생년월일" in bot.text("유효기간 계산해 줘", sender)
+    assert "교부일" in bot.text("1998년 2월 2일생이에요", sender)
+    asked = bot.text("유학생이고 2023년 4월 1일에 받았어요", sender)
+    assert "재류기간" in asked, asked
+    answer = bot.text("2027년 3월 31일", sender)
+    assert "2027년 3월 31일" in answer and _korean(answer), answer
+
+
+def test_calculator_dont_know_and_stop_in_korean(bot):
+    sender = _sender()
+    bot.text("제 유효기간 알려주세요", sender)
+    bot.text("1992년 8월 12일생", sender)
+    hint = bot.text("모르겠어요", sender)
+    assert "대충" in hint, hint
+    stopped = bot.text("그만할래요", sender)
+    assert "그만" in stopped and _korean(stopped), stopped
