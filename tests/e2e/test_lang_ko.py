@@ -200,9 +200,10 @@ def test_calculator_asks_the_day_in_korean(bot):
     sender = _sender()
     bot.text("내 카드 언제 만료되는지 알고 싶어요", sender)
     bot.text("1985년 7월 20일생", sender)
-    asked = bot.text("2019년 5월에 받았어요", sender)
-    assert "며칠" in asked, asked
-    answer = bot.text("10일이요", sender)
+    # issued in July 2019, the birthday month: before or after the 20th decides
+    asked = bot.text("2019년 7월에 받았어요", sender)
+    assert "카드를 받은 날은 2019년 7월 며칠인가요?" in asked, asked
+    answer = bot.text("25일이요", sender)
     assert "2029년 7월 20일" in answer and _korean(answer), answer
 
 

@@ -88,6 +88,7 @@ def test_japanese_text_is_not_touched_by_the_korean_block():
     ("재류자격은 유학이에요", "留学"), ("유학생이에요", "留学"), ("기술·인문지식·국제업무", "技術・人文知識・国際業務"),
     ("가족체재 비자", "家族滞在"), ("영주자의 배우자 등이에요", "永住者の配偶者等"), ("외국인이에요", "外国人住民"),
     ("전에는 유학이었어요 지금은 기술인문지식국제업무예요", "技術・人文知識・国際業務"),
+    ("유학생이고 2023년 4월 1일에 받았어요", "留学"), ("영주자고, 1975년생", "永住者"),
 ])
 def test_korean_residence_statuses(text, status):
     assert stated_status(text).key == status
