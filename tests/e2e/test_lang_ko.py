@@ -7,13 +7,13 @@ hyphens and commas ignored): numbers come out as in facts/facts.yml, dates as 20
 """
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
-from answer_check import contains_key_facts
+import pytest
+from answer_check import missed_questions, score
+from test_english_rest import _buttons, _post, _text
 
 TARGET = 0.95
 FREE_DIAL, FOREIGN_CARD, CITY_TEL = "0120-95-0178", "0120-0178-27", "0144-32-6492"
@@ -93,24 +93,8 @@ FOLLOW_UPS = [
 ]
 
 
-def _post(bot, message: str, sender: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
-    body: Dict[str, Any] = {"sender": sender, "message": message}
-    if metadata is not None:
-        body["metadata"] = metadata
-    request = urllib.request.Request(
-        f"{bot.url}/webhooks/rest/webhook", data=json.dumps(body).encode("utf-8"),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read().decode("utf-8"))
-
-
-def _text(messages: List[Dict[str, Any]]) -> str:
-    return "\n".join(m.get("text", "") for m in messages)
-
-
 def _titles(messages: List[Dict[str, Any]]) -> List[str]:
-    return [b["title"] for m in messages for b in m.get("buttons") or []]
+    return [b["title"] for b in _buttons(messages)]
 
 
 _HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -128,30 +112,19 @@ def _sender() -> str:
 
 def test_korean_questions_contain_key_facts(bot):
     assert len(QUESTIONS) >= 40
-    misses = []
-    for question, checks in QUESTIONS:
-        answer = bot.text(question, sender=_sender())
-        if not contains_key_facts(answer, checks) or not _korean(answer):
-            misses.append(f"{question}\n   expected: {checks}\n   got: {answer!r}")
-    score = 1 - len(misses) / len(QUESTIONS)
-    print(f"\nKorean questions: {len(QUESTIONS) - len(misses)}/{len(QUESTIONS)} = {score:.1%}")
-    for miss in misses:
-        print("MISS", miss)
-    assert score >= TARGET, "\n".join(misses)
+    misses = missed_questions(lambda question: bot.text(question, sender=_sender()), QUESTIONS, _korean)
+    assert score("Korean questions", len(QUESTIONS), misses) >= TARGET, "\n".join(misses)
 
 
 def test_korean_follow_ups_keep_the_topic(bot):
-    misses = []
-    for first, second, checks in FOLLOW_UPS:
+    def two_turns(first: str, second: str) -> str:
         sender = _sender()
         bot.text(first, sender)
-        answer = bot.text(second, sender)
-        if not contains_key_facts(answer, checks) or not _korean(answer):
-            misses.append(f"{first} ⏎ {second}\n   expected: {checks}\n   got: {answer!r}")
-    print(f"\nKorean follow-ups: {len(FOLLOW_UPS) - len(misses)}/{len(FOLLOW_UPS)}")
-    for miss in misses:
-        print("MISS", miss)
-    assert len(misses) <= 1, "\n".join(misses)
+        return bot.text(second, sender)
+
+    asked = [(f"{first} ⏎ {second}", checks) for first, second, checks in FOLLOW_UPS]
+    misses = missed_questions(lambda pair: two_turns(*pair.split(" ⏎ ")), asked, _korean)
+    assert score("Korean follow-ups", len(asked), misses) >= 7 / 8, "\n".join(misses)
 
 
 def test_korean_is_kept_for_buttons_and_left_for_japanese(bot):
@@ -188,40 +161,38 @@ def test_the_page_toggle_metadata_answers_in_korean(bot):
     assert "2029년 1월 15일" in answer and _korean(answer), answer
 
 
-def test_calculator_multi_turn_in_korean(bot):
-    sender = _sender()
-    assert "생년월일" in bot.text("제 카드 유효기간 계산해 주세요", sender)
-    assert "교부일" in bot.text("1990년 1월 15일이요", sender)
-    answer = bot.text("2019. 3. 10.", sender)
-    assert "2029년 1월 15일" in answer and _korean(answer), answer
-
-
-def test_calculator_asks_the_day_in_korean(bot):
-    sender = _sender()
-    bot.text("내 카드 언제 만료되는지 알고 싶어요", sender)
-    bot.text("1985년 7월 20일생", sender)
+# The calculator over several turns: (message, what the answer must contain), in one conversation.
+CALCULATOR = {
+    "three turns": [
+        ("제 카드 유효기간 계산해 주세요", "생년월일"),
+        ("1990년 1월 15일이요", "교부일"),
+        ("2019. 3. 10.", "2029년 1월 15일"),
+    ],
     # issued in July 2019, the birthday month: before or after the 20th decides
-    asked = bot.text("2019년 7월에 받았어요", sender)
-    assert "카드를 받은 날은 2019년 7월 며칠인가요?" in asked, asked
-    answer = bot.text("25일이요", sender)
-    assert "2029년 7월 20일" in answer and _korean(answer), answer
+    "asks the day": [
+        ("내 카드 언제 만료되는지 알고 싶어요", "생년월일"),
+        ("1985년 7월 20일생", "교부일"),
+        ("2019년 7월에 받았어요", "카드를 받은 날은 2019년 7월 며칠인가요?"),
+        ("25일이요", "2029년 7월 20일"),
+    ],
+    "residence status": [
+        ("유효기간 계산해 줘", "생년월일"),
+        ("1998년 2월 2일생이에요", "교부일"),
+        ("유학생이고 2023년 4월 1일에 받았어요", "재류기간"),
+        ("2027년 3월 31일", "2027년 3월 31일"),
+    ],
+    "don't know, then stop": [
+        ("제 유효기간 알려주세요", "생년월일"),
+        ("1992년 8월 12일생", "교부일"),
+        ("모르겠어요", "대충"),
+        ("그만할래요", "그만"),
+    ],
+}
 
 
-def test_calculator_with_a_residence_status_in_korean(bot):
+@pytest.mark.parametrize("name", sorted(CALCULATOR))
+def test_calculator_in_korean(bot, name):
     sender = _sender()
-    assert "생년월일" in bot.text("유효기간 계산해 줘", sender)
-    assert "교부일" in bot.text("1998년 2월 2일생이에요", sender)
-    asked = bot.text("유학생이고 2023년 4월 1일에 받았어요", sender)
-    assert "재류기간" in asked, asked
-    answer = bot.text("2027년 3월 31일", sender)
-    assert "2027년 3월 31일" in answer and _korean(answer), answer
-
-
-def test_calculator_dont_know_and_stop_in_korean(bot):
-    sender = _sender()
-    bot.text("제 유효기간 알려주세요", sender)
-    bot.text("1992년 8월 12일생", sender)
-    hint = bot.text("모르겠어요", sender)
-    assert "대충" in hint, hint
-    stopped = bot.text("그만할래요", sender)
-    assert "그만" in stopped and _korean(stopped), stopped
+    for message, wanted in CALCULATOR[name]:
+        answer = bot.text(message, sender)
+        assert wanted in answer and _korean(answer), f"{message!r} → {answer!r}"
