@@ -54,7 +54,8 @@ ERROR_SLOTS = {
 DETAIL_SLOT = calculator.ASK_DETAIL  # asked for, never filled: the answer completes a date slot
 # 「わからない」「覚えてない」 to a question of the form: a hint where to find it, then the question again
 DONT_KNOW = re.compile(r"わから|分から|わかんな|知らな|しらな|覚えてな|おぼえてな|忘れ|わすれ|不明|"
-                       r"don'?t know|do not know|not sure|no idea|can'?t remember|forgot|dunno", re.I)
+                       r"don'?t know|do not know|not sure|no idea|can'?t remember|forgot|dunno|"
+                       r"모르|몰라|기억\s*(?:이\s*)?안\s*나|까먹", re.I)  # Korean (issue 15)
 # Intents of an answer to the form's question (their rules lead back into the form): when nothing
 # usable was said, the question is asked again rather than the turn ending in silence.
 ANSWER_INTENTS = {"inform", "ask_my_expiry", "affirm", "deny"}

@@ -149,6 +149,9 @@ class _Normalised:
         if dates_vi.looks_vietnamese(self.text):  # issue 15: Vietnamese forms, see maina/dates_vi.py
             for pattern, replace in dates_vi.REWRITES:
                 self._rewrite(pattern, replace)
+        if _HAS_HANGUL.search(self.text):  # Korean block below
+            for pattern, replace in _KOREAN_REWRITES:
+                self._rewrite(pattern, replace)
 
     def _rewrite(self, pattern: "re.Pattern[str]", replace: "Callable[[re.Match[str]], str]") -> None:
         """Replace every match; the new characters all span the original text of the match."""
@@ -227,6 +230,88 @@ _KANA_REWRITES: Tuple[Tuple["re.Pattern[str]", "Callable[[re.Match[str]], str]"]
     (re.compile(_NUMBER_BEFORE + r"\s*" + _KANA_COUNTER_WORDS), lambda m: _KANA_COUNTERS[m.group("c")]),
     (re.compile(rf"(?<=月)(?P<s>\s*)(?P<d>{_KANA_DAY_WORDS})"),
      lambda m: f"{m.group('s')}{_KANA_DAYS[m.group('d')]}日"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Korean (ko, issue 15): dates as Korean residents write them — 「1990년 1월 15일」, 「90년생」,
+# 「2019. 7. 1.」 (read as it is), 「3개월 전」, 「작년」, 「30살 때 만들었어요」 — rewritten, like the kana
+# above, to the forms the patterns read, so every rule of this module (roles, carried years,
+# errors, ages) applies unchanged. Korean word order puts the verb after the date, as Japanese.
+# A two-digit year counts only before a month or 생 (「90년 1월」, 「05년생」): 00–49 → 2000s,
+# 50–99 → 1900s; 「10년」 alone is a duration, never a year.
+
+_HAS_HANGUL = re.compile("[\uac00-\ud7a3]")
+_KO_WORDS = {  # a space in a key matches any spacing, none included
+    # relative dates
+    "재작년": "一昨年", "작년": "去年", "지난 해": "去年", "올해": "今年", "금년": "今年", "내년": "来年",
+    "지지난 달": "先々月", "지난 달": "先月", "저번 달": "先月", "이번 달": "今月", "다음 달": "来月",
+    "그저께": "一昨日", "어제": "昨日", "내일": "明日", "지금은": "今", "지금": "今", "현재": "現在",
+    # Japanese eras, as Koreans spell them
+    "쇼와": "昭和", "헤이세이": "平成", "레이와": "令和", "원년": "元年",
+    # what a date is (the longest first; the Japanese cue words of _cues() take over)
+    "생년 월일": "生年月日", "생일": "誕生日", "태어났": "生まれ", "태어난": "生まれ", "태어남": "生まれ",
+    "출생": "生まれ",
+    "발급일": "交付日", "교부일": "交付日", "발행일": "交付日", "수령일": "交付日",
+    "받은 날": "受け取った日", "만든 날": "作った日",
+    "발급": "交付", "교부": "交付", "발행": "交付", "수령": "交付",
+    "받았": "受け取っ", "받은": "受け取っ", "받음": "受け取っ", "만들었": "作っ", "만든": "作っ",
+    "신청일": "申請日", "신청": "申請",
+    "재류 기간 만료일": "在留期間の満了日", "체류 기간 만료일": "在留期間の満了日",
+    "재류 기간": "在留期間", "체류 기간": "在留期間", "재류 기한": "在留期限", "체류 기한": "在留期限",
+    "재류 카드 유효 기간": "在留カードの有効期限", "재류 카드 기한": "在留カードの期限",
+    "비자 만료일": "ビザの期限", "비자 기한": "ビザの期限", "비자 유효 기간": "ビザの有効期限",
+    "비자가 만료": "ビザが切れ", "비자 만료": "ビザが切れ",
+    "전자 증명서 유효 기간": "電子証明書の有効期限", "전자 증명서 만료일": "電子証明書の有効期限",
+    "전자 증명서 기한": "電子証明書の期限", "증명서 유효 기간": "証明書の有効期限",
+    "카드 유효 기간": "カードの有効期限", "카드 만료일": "カードの有効期限", "카드 기한": "カードの期限",
+    "유효 기간": "有効期限", "유효 기한": "有効期限", "만료일": "有効期限",
+}
+_KO_WORDS_SPACELESS = {key.replace(" ", ""): value for key, value in _KO_WORDS.items()}
+# 「만료돼요」「끝나요」 (ends): the stay's end after a word about the stay, else the card's
+_KO_STAY_BEFORE = re.compile(r"在留|ビザ|비자")
+_KO_SENTENCE = re.compile(r"[.!?。！？\n]")
+
+
+def _ko_ends(m: "re.Match[str]") -> str:
+    before = _KO_SENTENCE.split(m.string[max(0, m.start() - 40):m.start()])[-1]
+    return "満了" if _KO_STAY_BEFORE.search(before) else "期限切れ"
+
+
+def _ko_year(m: "re.Match[str]") -> str:
+    yy = int(m.group("yy"))
+    if _KO_AFTER_ERA.search(m.string, 0, m.start()):  # 「헤이세이 2년」: an era year
+        return f"{yy}年"
+    return f"{2000 + yy if yy <= 49 else 1900 + yy}年"
+
+
+_KO_AFTER_ERA = re.compile(rf"(?:{'|'.join(era.name for era in wareki.ERAS)})\s*$")
+_KO_UNIT = r"(?<=[年月日])"
+_KOREAN_REWRITES: Tuple[Tuple["re.Pattern[str]", "Callable[[re.Match[str]], str]"], ...] = (
+    # spaces inside a word are optional (the NLU normaliser drops them between Hangul syllables)
+    (re.compile("|".join(w.replace(" ", r"\s*") for w in sorted(_KO_WORDS, key=len, reverse=True))),
+     lambda m: _KO_WORDS_SPACELESS[re.sub(r"\s+", "", m.group(0))]),
+    (re.compile(r"만료(?:돼|됐|되|된|됨|까지)?|끝나|끝났|끝난"), _ko_ends),
+    # 「2019. 7. 1.」: the final dot is part of the date, not the end of a sentence
+    (re.compile(r"(?<![\d.])(?P<y>\d{4})\s*\.\s*(?P<m>\d{1,2})\s*\.\s*(?P<d>\d{1,2})(?!\d)\.?"),
+     lambda m: f"{m.group('y')}年{m.group('m')}月{m.group('d')}日"),
+    (re.compile(r"(?<![\d.])(?P<yy>\d{2})\s*년\s*(?=\d{1,2}\s*월|생)"), _ko_year),
+    (re.compile(r"(?<=\d)\s*년"), lambda m: "年"),
+    (re.compile(r"(?<=\d)\s*(?:개월|달)"), lambda m: "か月"),
+    (re.compile(r"(?<=\d)\s*월"), lambda m: "月"),
+    (re.compile(r"(?<=\d)\s*일"), lambda m: "日"),
+    (re.compile(r"(?<=\d)\s*(?:살|세)"), lambda m: "歳"),
+    (re.compile(r"(?<=[年日])\s*생(?![활각산명])"), lambda m: "生まれ"),
+    (re.compile(_KO_UNIT + r"\s*(?:쯤|정도|가량|경)"), lambda m: "くらい"),
+    (re.compile(r"(?<=[年月日い])\s*전"), lambda m: "前"),
+    (re.compile(r"(?<=前)\s*부터"), lambda m: "から"),
+    (re.compile(r"(?<=前)\s*까지"), lambda m: "まで"),
+    (re.compile(r"(?<=前)\s*이내"), lambda m: "以内"),
+    (re.compile(r"(?<=歳)\s*(?:때|적|무렵|쯤에|에)"), lambda m: "のとき"),
+    (re.compile(r"(?<=[年月日歳])\s*(?:이었어요|였어요|이에요|예요|이요|입니다|이야|인 것 같아요|일 거예요|요)"),
+     lambda m: "です"),
+    (re.compile(_KO_UNIT + r"\s*까지"), lambda m: "まで"),
+    (re.compile(_KO_UNIT + r"\s*에(?![가-힣])"), lambda m: "に"),
 )
 
 

@@ -186,6 +186,45 @@ def switch_request(text: Any) -> Optional[str]:
     return _SWITCH_INDEX.get(key)
 
 
+# --- Korean (ko, issue 15) ----------------------------------------------------------------------
+# Hangul names Korean, with Japanese words or not (「在留カード 갱신 어디서 해요?」). A Japanese
+# sentence quoting a Korean word (「안녕하세요ってどういう意味？」) stays Japanese: Korean needs at least
+# as many Hangul letters as hiragana (katakana and kanji are the nouns Korean residents copy from
+# their documents). Requests to switch, typed in Korean or asking for Korean, are honoured.
+_HANGUL = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_KO_SWITCH_PHRASES = {
+    "ko": ("한국어", "한국어로", "한국말", "한국말로", "한국어로 해 주세요", "한국어로 해주세요", "한국어로 부탁해요",
+           "korean", "korean please", "in korean", "韓国語", "韓国語で", "韓国語でお願いします"),
+    EN: ("영어", "영어로", "영어로 해 주세요", "영어로 해주세요", "영어로 부탁해요"),
+    JA: ("일본어", "일본어로", "일본어로 해 주세요", "일본어로 해주세요", "일본어로 부탁해요"),
+}
+_SWITCH_INDEX.update({_SWITCH_STRIP.sub("", _plain(phrase)): code
+                      for code, phrases in _KO_SWITCH_PHRASES.items() for phrase in phrases})
+_KO_VERBS = r"\s*(?:해|답|대답|말|얘기|이야기|설명|알려|부탁|바꿔|바꾸|변경|써|쓰|보내|안내)"
+_KO_REQUESTS = (
+    ("ko", re.compile(rf"(?:한국어|한국말)로{_KO_VERBS}|\b(?:in|speak|speaks|use|answer in|reply in|write in)"
+                      r"\s+korean\b|韓国語(?:で(?:お願い|おねがい|話|はな|答|こた|返|説明|教え)|に(?:して|切り替|変え))")),
+    (EN, re.compile(rf"영어로{_KO_VERBS}")),
+    (JA, re.compile(rf"일본어로{_KO_VERBS}")),
+)
+
+
+def is_korean(text: str) -> bool:
+    """Hangul, and no fewer Hangul letters than hiragana (see the block comment above)."""
+    hangul = len(_HANGUL.findall(text))
+    return hangul > 0 and hangul >= len(_HIRAGANA.findall(text))
+
+
+def korean_request(text: str) -> Optional[str]:
+    """The language a sentence asks for in Korean or by naming Korean: 「영어로 답해 주세요」 → en,
+    「일본어로 말해 줘」 → ja, "Can you answer in Korean?", 「韓国語でお願い」 → ko; else None."""
+    for code, pattern in _KO_REQUESTS:
+        if pattern.search(text):
+            return code
+    return None
+# --- end of the Korean block ---------------------------------------------------------------------
+
+
 # Scripts that name their language (Devanagari: Nepali, the largest such group in Japan).
 _SCRIPTS = (
     ("ko", re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
@@ -325,6 +364,8 @@ def recognised_language(text: Any) -> Optional[str]:
         return None
     for code, script in _SCRIPTS:
         if script.search(plain):
+            if code == "ko" and not is_korean(plain):
+                continue  # a Japanese sentence quoting a Korean word (Korean block)
             return code
     if looks_chinese(plain):
         return "zh"
@@ -352,7 +393,7 @@ def detect_language(text: Any) -> Optional[str]:
     plain = _plain(text).strip()
     if not plain or plain.startswith("/"):
         return None
-    wanted = switch_request(plain)
+    wanted = switch_request(plain) or korean_request(plain)
     if wanted:
         return wanted
     if _NO_JAPANESE.search(plain):

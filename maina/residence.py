@@ -288,6 +288,58 @@ _CLAUSE_AFTER = re.compile(r"^\s*[、,。.]")
 _QUESTION = re.compile(r"[?？]|\b(?:do|does|can|should|is|are)\b|ですか|ますか")
 
 
+# --- Korean (ko, issue 15) ----------------------------------------------------------------------
+# Korean residents name their status as the Korean pages of the Immigration Services Agency do
+# (영주자, 특별영주자, 고도전문직 2호, 기술·인문지식·국제업무, 유학, 가족체재, ...). A Korean message is
+# read with the Japanese names and statement words put in (「저는 영주자예요」 → 「저는 永住者です」), so
+# the rules below (statements, negations, weak names) apply unchanged.
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_KO_NAMES = (  # the longest first
+    ("영주자의 배우자 등", "永住者の配偶者等"), ("영주자의 배우자", "永住者の配偶者等"),
+    ("영주자 배우자", "永住者の配偶者等"), ("일본인의 배우자 등", "日本人の配偶者等"),
+    ("일본인의 배우자", "日本人の配偶者等"), ("일본인 배우자", "日本人の配偶者等"),
+    ("배우자 비자", "日本人の配偶者等"),
+    ("특별영주자", "特別永住者"), ("특별 영주자", "特別永住者"), ("특별영주", "特別永住者"),
+    ("영주권자", "永住者"), ("영주권", "永住権"), ("영주자", "永住者"),
+    ("고도전문직 2호", "高度専門職2号"), ("고도 전문직 2호", "高度専門職2号"),
+    ("고도전문직 1호", "高度専門職1号"), ("고도 전문직 1호", "高度専門職1号"),
+    ("기술·인문지식·국제업무", "技術・人文知識・国際業務"), ("기술 인문지식 국제업무", "技術・人文知識・国際業務"),
+    ("기술인문지식국제업무", "技術・人文知識・国際業務"), ("기인국", "技術・人文知識・国際業務"),
+    ("취업 비자", "技術・人文知識・国際業務"), ("취업비자", "技術・人文知識・国際業務"),
+    ("유학생", "留学生"), ("유학", "留学"), ("가족체재", "家族滞在"), ("가족 체재", "家族滞在"),
+    ("가족비자", "家族滞在"),
+    ("정주자", "定住者"), ("기능실습생", "技能実習生"), ("기능실습", "技能実習"), ("특정기능", "特定技能"),
+    ("경영·관리", "経営・管理"), ("경영관리", "経営・管理"), ("기업내 전근", "企業内転勤"),
+    ("기업 내 전근", "企業内転勤"),
+    ("특정활동", "特定活動"), ("워킹홀리데이", "working holiday"), ("단기체재", "短期滞在"), ("관광비자", "短期滞在"),
+    ("일시비호", "一時庇護"), ("가체재", "仮滞在"), ("외국인", "外国人"), ("외국 국적", "外国籍"),
+    ("일본 국적", "日本国籍"), ("일본인", "日本人"),
+)
+_KO_WORDS_AFTER = (  # statement and negation words after a name
+    (r"\s*(?:이|가)?\s*아니", "じゃな"), (r"\s*(?:이었|였)(?:어요|습니다|어)", "だった"),
+    (r"\s*(?:예요|이에요|입니다|이요|임|이야|야)(?![가-힣])", "です"), (r"\s*(?:이고|고)(?=[\s,])", "で、"),
+    (r"\s*비자", "ビザ"),
+    (r"\s*(?:을|를)?\s*(?:가지고|갖고)?\s*있", "があり"),
+)
+_KO_WORDS_BEFORE = ((r"(?:재류|체류)\s*자격\s*(?:은|는|이|가)?\s*", "在留資格は"),
+                    (r"비자\s*(?:은|는|가)\s*", "ビザは"), (r"(?:전에는|예전에는|옛날에는)\s*", "前は"))
+_KO_NAME_RE = re.compile("|".join(re.escape(k).replace("\\ ", r"\s*") for k, _ in _KO_NAMES))
+_KO_NAME_BY_KEY = {re.sub(r"\s+", "", k): v for k, v in _KO_NAMES}
+_KO_AFTER_RE = [(re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fffa-z])" + p), v) for p, v in _KO_WORDS_AFTER]
+_KO_BEFORE_RE = [(re.compile(p), v) for p, v in _KO_WORDS_BEFORE]
+
+
+def _from_korean(norm: str) -> str:
+    """A Korean message with the Japanese status names and statement words put in."""
+    if not _HANGUL.search(norm):
+        return norm
+    norm = _KO_NAME_RE.sub(lambda m: _KO_NAME_BY_KEY[re.sub(r"\s+", "", m.group(0))], norm)
+    for pattern, word in _KO_BEFORE_RE + _KO_AFTER_RE:
+        norm = pattern.sub(word, norm)
+    return norm
+# --- end of the Korean block ---------------------------------------------------------------------
+
+
 def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
     """The status ``text`` states as the resident's own, or None (see the module docstring).
 
@@ -297,6 +349,7 @@ def stated_status(text: Optional[str]) -> Optional[ResidenceStatus]:
     if not text or not isinstance(text, str):
         return None
     norm = unicodedata.normalize("NFKC", text).lower().replace("ⅱ", "ii").replace("ⅰ", "i")
+    norm = _from_korean(norm)  # Korean block
     stated: Optional[ResidenceStatus] = None
     for m in _ALIASES.finditer(norm):
         index = int(m.lastgroup[1:])

@@ -124,10 +124,12 @@ def test_every_english_topic_example_is_detected_as_english():
 
 def test_no_japanese_example_is_detected_as_english():
     """Every Japanese sentence (with hiragana) of every group stays Japanese."""
+    from maina import locales
+
     wrong = []
     for path in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml")):
         if path.stem in locales.all_locales():
-            continue  # another language's examples (data/nlu/vi.yml: 「資格確認書 là gì」)
+            continue  # another language's own tests (data/nlu/vi.yml: 「資格確認書 là gì」)
         for intent, text in _examples(path):
             if intent == "switch_language":
                 continue
@@ -411,4 +413,84 @@ def test_vietnamese_topic_examples_are_detected_as_vietnamese():
              for intent, text in _examples(path)
              if intent not in DIALOGUE_INTENTS and len(text.split()) >= 3
              and detect_language(normalize(text)) != "vi"]
+    assert not wrong
+
+
+# --- Korean (ko, issue 15) ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "마이넘버 카드 잃어버렸어요",
+    "카드 분실했는데 어떡해요 ㅠㅠ",
+    "在留カード 갱신했는데 마이넘버카드도 해야 돼요?",         # Japanese nouns copied from documents
+    "マイナンバーカード 재발급 얼마예요?",
+    "住民票 편의점에서 뗄 수 있나요",
+    "コンビニで 주민표 되나요?",                                  # a little hiragana, more Hangul
+    "ㅇㅇ",                                                       # jamo only: "yes"
+    "1990년 1월 15일생이에요",
+    "my number card 비밀번호 까먹었어요",
+    "마이나 호켄쇼 등록 어떻게 해요",
+])
+def test_korean(text):
+    assert detect_language(text) == "ko"
+    assert language.text_language(text) == "ko"
+
+
+@pytest.mark.parametrize("text", [
+    "안녕하세요ってどういう意味ですか",       # a Japanese sentence quoting Korean
+    "韓国の友達に카드って言われたけど何のこと？",
+    "ありがとうございましたㅋㅋ",
+])
+def test_japanese_quoting_korean_stays_japanese(text):
+    assert detect_language(text) == "ja"
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("한국어", "ko"), ("한국어로 해 주세요!", "ko"), ("Korean please", "ko"), ("韓国語でお願いします", "ko"),
+    ("영어", "en"), ("영어로 해주세요", "en"), ("일본어로", "ja"), ("일본어로 부탁해요", "ja"),
+])
+def test_korean_switch_phrases(text, wanted):
+    assert switch_request(text) == wanted
+    assert detect_language(text) == wanted
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("영어로 답해 줄 수 있어요?", "en"),
+    ("일본어로 말해 주세요", "ja"),
+    ("Can you answer in Korean?", "ko"),
+    ("韓国語で話してもいいですか", "ko"),
+    ("한국어로 설명해 줄래요?", "ko"),
+])
+def test_korean_requests_in_sentences(text, wanted):
+    assert switch_request(text) is None
+    assert detect_language(text) == wanted
+
+
+def test_korean_is_spoken_and_its_codes_are_read():
+    assert language.is_spoken("ko")
+    assert normalize_code("ko-KR") == "ko" and normalize_code("ko") == "ko"
+
+
+def _japanese_example_files():
+    from maina import locales
+
+    other = {"english"} | set(locales.all_locales())
+    return [path for folder in ("data/nlu", "tests/nlu") for path in sorted((ROOT / folder).glob("*.yml"))
+            if path.stem not in other]
+
+
+def test_no_japanese_example_is_taken_for_korean():
+    files = _japanese_example_files()
+    assert len(files) >= 10
+    wrong = [text for path in files for _, text in _examples(path)
+             if detect_language(text) == "ko" or detect_language(normalize(text)) == "ko"]
+    assert not wrong
+
+
+def test_every_korean_example_is_detected_as_korean():
+    """Korean training and held-out examples (the switch requests for en/ja and bare dates aside)."""
+    files = [ROOT / "data/nlu/ko.yml", ROOT / "tests/nlu/ko.yml"]
+    examples = [(intent, text) for path in files for intent, text in _examples(path)]
+    assert len(examples) > 1000
+    wrong = [(intent, text) for intent, text in examples
+             if intent != "switch_language" and detect_language(normalize(text)) not in ("ko", None)]
     assert not wrong
