@@ -286,7 +286,7 @@ def conversation_file(work: Path, turns: int) -> Path:
 
 
 def load_level(name: str, port: int, users: int, duration: int, work: Path,
-               turns: int, tag: str = "") -> Dict[str, Any]:
+               turns: int, tag: str = "", pid: Optional[int] = None) -> Dict[str, Any]:
     samples_file = work / f"samples-{name}-{turns}t-{users}{tag}.json"
     samples_file.unlink(missing_ok=True)
     env = {
@@ -298,6 +298,7 @@ def load_level(name: str, port: int, users: int, duration: int, work: Path,
         "MAINA_LOAD_RUN_ID": f"{name}-{turns}t-{users}{tag}-{int(time.time())}",
     }
     load_before = load_average()
+    cpu_before = measure.cpu_seconds(pid) if pid else None
     command = [
         LOCUST, "-f", str(LOCUSTFILE), "--headless",
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{duration}s",
@@ -310,6 +311,12 @@ def load_level(name: str, port: int, users: int, duration: int, work: Path,
     result = score_samples(samples_file, users)
     result["load_before"] = load_before
     result["load_after"] = load_average()
+    if cpu_before is not None and result["requests"]:
+        # CPU time of the Rasa process per request: what a turn costs, whatever else the
+        # machine does (requests sent before the window's end count too; the few in flight
+        # at either end make this a slight over-estimate, the same for both models)
+        result["cpu_ms_per_request"] = round(
+            1000.0 * (measure.cpu_seconds(pid) - cpu_before) / result["all_requests"], 2)
     log(f"  {name} {turns:>2}-turn {users:>2} users: {result['rps']:.1f} req/s, "
         f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
         f"p99 {result.get('p99_ms')} ms, {result['failed']} failed "
@@ -330,6 +337,7 @@ def score_samples(samples_file: Path, users: int) -> Dict[str, Any]:
     seconds = max(stop - start, 1e-9)
     result = {
         "users": users, "seconds": round(seconds, 2), "requests": len(window),
+        "all_requests": len(samples),
         "ok": len(ok), "failed": failed, "rps": round(len(ok) / seconds, 2),
     }
     if ok:
@@ -415,7 +423,7 @@ class Served:
         profiler = start_profile(self.name, self.rasa.pid, duration, self.work) \
             if profile else None
         self.result["levels"].setdefault(str(turns), {})[str(users)] = load_level(
-            self.name, self.port, users, duration, self.work, turns, tag)
+            self.name, self.port, users, duration, self.work, turns, tag, self.rasa.pid)
         if profiler is not None:
             profiler.wait(timeout=120)
 
@@ -567,6 +575,9 @@ def table(results: Dict[str, Any], levels: List[int]) -> Tuple[str, List[Dict[st
                 rows.append((f"{t}: latency {label} at {_plural(users)} (ms)",
                              ("levels", str(turns), str(users), key), 1, target))
         for users in levels:
+            rows.append((f"{t}: Rasa CPU per request at {_plural(users)} (ms)",
+                         ("levels", str(turns), str(users), "cpu_ms_per_request"), 1, ""))
+        for users in levels:
             rows.append((f"{t}: failed requests at {_plural(users)}",
                          ("levels", str(turns), str(users), "failed"), 0, ""))
     rows.append(("Turns with a failed custom action, % of all turns", ("=failed_share",), 1, ""))
@@ -668,6 +679,9 @@ Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b
   the speed-ups to Rasa's code (maina_rasa/patches.py) run for the project only
   (`MAINA_SPEEDUPS=0` for stock).
 * Memory is VmRSS of the `rasa run` process tree; the action server is listed separately.
+* "Rasa CPU per request": CPU time (user + system) of the `rasa run` process tree during the
+  level ÷ the requests sent; unlike milliseconds of latency it hardly moves with the load
+  other jobs put on the machine.
 * Latency is client-side (Locust, maina_ops/locustfile.py) through POST /webhooks/rest/webhook;
   requests/s counts successful answers only (status 200, non-empty list).
 * Accuracy: {_accuracy_method(results)} ({_examples(results)} held-out examples of
