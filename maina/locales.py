@@ -14,7 +14,13 @@ buttons: {日本語: 日本語, ...}                # other button titles, by th
 facts: {reissue.duration: 约1～2个月, ...}    # the words inside facts; numbers stay in facts.yml
 texts: {my_number_warning: ..., ...}         # the channels' own texts
 responses: {utter_lost_card: "...", ...}     # every answer, with the same {placeholders}
+variants:                                    # where the Japanese answer changes with a slot
+  utter_pin_locked: {pin_kind=signing: "...", pin_kind=user: "..."}
 ```
+
+``variants`` mirror the Japanese response's variations that have a condition on a slot other
+than ``language`` (``utter_pin_locked`` by ``pin_kind``): keyed ``slot=value``; the
+``responses`` text is the answer when no variant's condition holds.
 
 Only words are translated: numbers, fees, phone numbers, hours and dates still come from
 facts/facts.yml (a placeholder such as ``{fee.reissue}``). Plain Python, no Rasa.
@@ -52,6 +58,16 @@ class Locale:
     facts: Mapping[str, str] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     responses: Mapping[str, str] = field(default_factory=dict)
+    variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def response(self, name: str, slots: Mapping[str, Any]) -> Optional[str]:
+        """The text of response ``name`` for these slot values: the variant whose
+        ``slot=value`` holds, else the plain translation; None when not translated."""
+        for condition, text in self.variants.get(name, {}).items():
+            slot, _, value = condition.partition("=")
+            if str(slots.get(slot)) == value:
+                return text
+        return self.responses.get(name)
 
     def date(self, day: _dt.date) -> str:
         return self.date_format.format(year=day.year, month=day.month, day=day.day,
@@ -77,6 +93,8 @@ def _load(path: Path) -> Locale:
         facts={str(k): str(v) for k, v in (raw.get("facts") or {}).items()},
         texts={str(k): str(v) for k, v in (raw.get("texts") or {}).items()},
         responses={str(k): str(v) for k, v in (raw.get("responses") or {}).items()},
+        variants={str(name): {str(k): str(v) for k, v in (texts or {}).items()}
+                  for name, texts in (raw.get("variants") or {}).items()},
     )
 
 
