@@ -227,3 +227,11 @@ def test_the_words_of_every_fact_a_translation_uses_are_translated(code):
                           and locales.is_japanese_words(facts.all_facts().get(key).value
                                                         if key in facts.all_facts() else None))
     assert not untranslated, f"{code}: facts with Japanese words to translate: {untranslated}"
+
+
+def test_no_typed_button_payload_carries_a_fact():
+    """A payload is what the bot reads back: a fact in it would be filled in the resident's
+    language (도마코마이시から引っ越す) and no longer be understood."""
+    payloads = [(name, button.get("payload", "")) for name, variations in _responses().items()
+                for variation in variations for button in variation.get("buttons") or []]
+    assert not [(name, p) for name, p in payloads if not p.startswith("/") and "{" in p]
