@@ -9,6 +9,8 @@ language: zh
 name: 简体中文
 review: machine translation - to be reviewed by a native speaker
 date_format: "{year}年{month}月{day}日"      # also month_format, year_format, month_day_format
+weekday_format: "{date}（{weekday}）"         # a day with its weekday: a deadline, a move
+weekdays: [星期一, 星期二, 星期三, 星期四, 星期五, 星期六, 星期日]   # Monday first
 topics: {lost_card: 卡丢失・被盗, ...}        # button labels, by intent
 buttons: {日本語: 日本語, ...}                # other button titles, by their Japanese title
 facts: {reissue.duration: 约1～2个月, ...}    # the words inside facts; numbers stay in facts.yml
@@ -53,6 +55,8 @@ class Locale:
     month_format: str
     year_format: str
     month_day_format: str
+    weekday_format: str = "{date}"
+    weekdays: Tuple[str, ...] = ()
     topics: Mapping[str, str] = field(default_factory=dict)
     buttons: Mapping[str, str] = field(default_factory=dict)
     facts: Mapping[str, str] = field(default_factory=dict)
@@ -73,6 +77,10 @@ class Locale:
         return self.date_format.format(year=day.year, month=day.month, day=day.day,
                                        mm=f"{day.month:02d}", dd=f"{day.day:02d}")
 
+    def date_with_weekday(self, day: _dt.date) -> str:
+        weekday = self.weekdays[day.weekday()] if len(self.weekdays) == 7 else ""
+        return self.weekday_format.format(date=self.date(day), weekday=weekday)
+
 
 def _load(path: Path) -> Locale:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -88,6 +96,8 @@ def _load(path: Path) -> Locale:
         month_format=raw.get("month_format") or "{year}-{mm}",
         year_format=raw.get("year_format") or "{year}",
         month_day_format=raw.get("month_day_format") or "{mm}-{dd}",
+        weekday_format=raw.get("weekday_format") or "{date}",
+        weekdays=tuple(str(w) for w in raw.get("weekdays") or ()),
         topics={str(k): str(v) for k, v in (raw.get("topics") or {}).items()},
         buttons={str(k): str(v) for k, v in (raw.get("buttons") or {}).items()},
         facts={str(k): str(v) for k, v in (raw.get("facts") or {}).items()},

@@ -124,7 +124,6 @@ def test_every_english_topic_example_is_detected_as_english():
 
 def test_no_japanese_example_is_detected_as_english():
     """Every Japanese sentence (with hiragana) of every group stays Japanese."""
-    from maina import locales
 
     wrong = []
     for path in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml")):
@@ -471,7 +470,6 @@ def test_korean_is_spoken_and_its_codes_are_read():
 
 
 def _japanese_example_files():
-    from maina import locales
 
     other = {"english"} | set(locales.all_locales())
     return [path for folder in ("data/nlu", "tests/nlu") for path in sorted((ROOT / folder).glob("*.yml"))

@@ -235,3 +235,16 @@ def test_no_typed_button_payload_carries_a_fact():
     payloads = [(name, button.get("payload", "")) for name, variations in _responses().items()
                 for variation in variations for button in variation.get("buttons") or []]
     assert not [(name, p) for name, p in payloads if not p.startswith("/") and "{" in p]
+
+
+@pytest.mark.parametrize("code", REAL)
+def test_a_deadline_reads_as_the_language_writes_a_day(code):
+    """A move or an express-issue deadline with its weekday, never in the Japanese form."""
+    from maina import days
+
+    locale = locales.get(code)
+    assert len(locale.weekdays) == 7 and "{date}" in locale.weekday_format and "{weekday}" in locale.weekday_format
+    text = days.with_weekday(dt.date(2026, 12, 16), code)
+    assert text == locale.weekday_format.format(date=locale.date(dt.date(2026, 12, 16)),
+                                                weekday=locale.weekdays[2])
+    assert "令和" not in text and "（水）" not in text
