@@ -125,6 +125,12 @@ def spoken() -> Tuple[str, ...]:
     return BUILT_IN + tuple(all_locales())
 
 
+def spoken_names() -> str:
+    """「日本語 / English / 简体中文 / …」: each spoken language by its own name, for the answer
+    to a resident whose language Maina-chan does not speak yet."""
+    return " / ".join(("日本語", "English") + tuple(get(code).name for code in all_locales()))
+
+
 def is_japanese_words(value: Any) -> bool:
     return isinstance(value, str) and bool(_JAPANESE_WORDS.search(value))
 

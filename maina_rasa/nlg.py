@@ -168,6 +168,7 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         language = self._spoken_language(choice.response, filled_slots.get("language"))
         filled_slots["language"] = language
         variables = facts.template_variables(language)
+        variables["spoken_languages"] = locales.spoken_names()
         variables.update(kwargs)
 
         response = None
