@@ -181,6 +181,16 @@ def test_unclear_text_takes_the_channel_hint():
     assert _language_entities(_run("OK", {"language": "fr"})) == []
 
 
+def test_what_a_button_sends_keeps_the_conversation_language():
+    """「なくした」 under a Vietnamese title (Mất thẻ) is what the button sends, not Japanese."""
+    from maina_rasa.nlu.language import button_texts
+
+    assert {"なくした", "今日", "市外へ引っ越す"} <= button_texts()
+    assert _language_entities(_run("なくした")) == []
+    assert _language_entities(_run("なくした", {"language": "vi"})) == ["vi"]
+    assert _language_entities(_run("カードをなくした")) == ["ja"]  # typed: Japanese
+
+
 def _unpacked(message):
     from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
