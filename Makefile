@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 MODEL := models/maina.tar.gz
 # What the model is trained from: retrain only when one of these changes.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-	$(wildcard maina_rasa/nlu/*.py) maina/normalize.py maina/dates.py maina/wareki.py
+	$(wildcard maina_rasa/nlu/*.py) maina/normalize.py maina/dates.py maina/dates_vi.py maina/wareki.py
 export PYTHONDONTWRITEBYTECODE := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
