@@ -35,7 +35,9 @@ DEFAULT_LANGUAGE = "ja"
 # Gate = measured − 2 points.
 # zh (issue 15, locales/zh.yml): 93.62 % of 282 held-out examples (tests/nlu/zh.yml) when Chinese
 # was added; ja 97.02 % of 840 and en 96.60 % of 147 on the same model (their gates unchanged).
-GATES = {"ja": 0.9444, "en": 0.9383, "zh": 0.9162, "vi": 0.9477}
+# ko (issue 15, locales/ko.yml): 93.17 % of 322 (tests/nlu/ko.yml) on the model with all five
+# languages; ja 96.7 % of 643, en 95.5 % of 313, vi 97.0 % of 331, zh 94.4 % of 321 on it.
+GATES = {"ja": 0.9444, "en": 0.9383, "zh": 0.9162, "vi": 0.9477, "ko": 0.9117}
 
 
 def languages_of_examples(test_dir: Path) -> Dict[str, str]:

@@ -33,7 +33,7 @@ def test_per_language_accuracy_and_the_gate():
 
 def test_the_gates_sit_two_points_under_a_measurement_and_fail_a_regression():
     # a drop of more than 2 points from the measured accuracy fails in either language
-    measured = {"ja": 758 / 786, "en": 138 / 144, "zh": 264 / 282, "vi": 300 / 310}
+    measured = {"ja": 758 / 786, "en": 138 / 144, "zh": 264 / 282, "vi": 300 / 310, "ko": 300 / 322}
     assert nlu_eval.failed_gates(measured) == []
     for language, accuracy in measured.items():
         assert nlu_eval.GATES[language] <= accuracy - 0.02 + 1e-4
