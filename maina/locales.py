@@ -14,7 +14,12 @@ buttons: {日本語: 日本語, ...}                # other button titles, by th
 facts: {reissue.duration: 约1～2个月, ...}    # the words inside facts; numbers stay in facts.yml
 texts: {my_number_warning: ..., ...}         # the channels' own texts
 responses: {utter_lost_card: "...", ...}     # every answer, with the same {placeholders}
+menu: {lost_card: 丢失・被盗, ...}            # the main menu's short labels (maina/topics.yml menu:)
+ui: {widget: {send: 发送, ...}, kiosk: {...}} # the web pages' words (widget.js/kiosk.js STRINGS)
 ```
+
+``ui`` is served to the pages in config.json (maina_rasa/channels/web.py): ``{group.key}``
+fact placeholders are filled there, ``{n}``, ``{year}`` … by the page.
 
 Only words are translated: numbers, fees, phone numbers, hours and dates still come from
 facts/facts.yml (a placeholder such as ``{fee.reissue}``). Plain Python, no Rasa.
@@ -33,6 +38,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 BUILT_IN = ("ja", "en")  # Japanese (the source) and English (Rasa variations)
+BUILT_IN_NAMES = {"ja": "日本語", "en": "English"}  # each language's name in itself
 # A fact value in Japanese words (kana or kanji) must be translated; digits, phone numbers,
 # hours such as 9:30〜20:00 and addresses on the web read the same in every language.
 _JAPANESE_WORDS = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -52,6 +58,8 @@ class Locale:
     facts: Mapping[str, str] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     responses: Mapping[str, str] = field(default_factory=dict)
+    menu: Mapping[str, str] = field(default_factory=dict)
+    ui: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def date(self, day: _dt.date) -> str:
         return self.date_format.format(year=day.year, month=day.month, day=day.day,
@@ -77,6 +85,9 @@ def _load(path: Path) -> Locale:
         facts={str(k): str(v) for k, v in (raw.get("facts") or {}).items()},
         texts={str(k): str(v) for k, v in (raw.get("texts") or {}).items()},
         responses={str(k): str(v) for k, v in (raw.get("responses") or {}).items()},
+        menu={str(k): str(v) for k, v in (raw.get("menu") or {}).items()},
+        ui={str(page): {str(k): str(v) for k, v in (texts or {}).items()}
+            for page, texts in (raw.get("ui") or {}).items()},
     )
 
 
@@ -95,6 +106,11 @@ def get(language: Optional[str]) -> Optional[Locale]:
 def spoken() -> Tuple[str, ...]:
     """The languages Maina-chan answers in: ja, en and every locale file."""
     return BUILT_IN + tuple(all_locales())
+
+
+def names() -> Dict[str, str]:
+    """Every spoken language's name in itself, ja and en first: 日本語, English, 简体中文, …"""
+    return {**BUILT_IN_NAMES, **{code: locale.name for code, locale in all_locales().items()}}
 
 
 def is_japanese_words(value: Any) -> bool:
