@@ -1020,9 +1020,12 @@ def test_axe_kiosk_page(new_tab):
     _axe(tab, "kiosk language menu open")
     page.locator(".lang-option", has_text="English").tap()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#typing")).to_be_hidden()  # the switch answered (the indicator pulses)
     _axe(tab, "kiosk English")
     _pick_language(page, "한국어", tap=True)
     expect(page.locator("html")).to_have_attribute("lang", "ko")
+    tab.wait_sent(3)
+    expect(page.locator("#typing")).to_be_hidden()
     _axe(tab, "kiosk Korean")
 
 
