@@ -449,7 +449,7 @@ def render(result: lifecycle.LifecycleResult, lang: str, whose: Optional[str] = 
                                    late=result.alternatives[-1].card.expiry)
     else:
         card_expiry = _fmt(result.card_expiry, lang)
-        if lang != "en":  # also the compact form residents write: 2029/1/15
+        if lang == "ja":  # also the compact form residents write: 2029/1/15
             day = result.card_expiry
             card_expiry = f"{card_expiry}（{day.year}/{day.month}/{day.day}）"
     rule_lines = [_line(by_code["card_rule"], lang)] if "card_rule" in by_code else []

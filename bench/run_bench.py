@@ -1,6 +1,6 @@
-"""`make bench`: the project's assistant against a stock Rasa recipe, in one run on one machine.
+"""`make bench`: the project's assistant against a stock Rasa recipe, on one machine, three times.
 
-    .venv/bin/python -m bench.run_bench                 # full size (make bench), ~45 min
+    .venv/bin/python -m bench.run_bench                 # full size (make bench), ~75 min
     .venv/bin/python -m bench.run_bench --size tiny     # make test-bench: proves it works
 
 For both models, trained on the same domain and data (only config.yml differs: config.yml vs
@@ -12,14 +12,22 @@ bench/stock_config.yml), it measures
   load, and the action server's separately,
 * latency p50/p95/p99 and successful requests per second at 1, 10 and 50 concurrent users
   through the REST channel, with Locust (maina_ops/locustfile.py, headless), each level for a
-  fixed duration,
+  fixed duration, for conversations of 3 and of 10 questions (bench/mix.py: the bench
+  questions, the dev questions and conversations, follow-ups after a topic, English),
 * intent accuracy on the held-out NLU set (`rasa test nlu --nlu tests/nlu`).
 
-Each model is served alone by a real Rasa server and the real action server (project: ports
-5305/5355, stock: 5405/5455), with a fresh SQLite tracker DB and MAINA_TODAY=2026-11-25.
-Results: one table (both columns and project/stock ratios) printed and written to
-results/bench.md, everything to results/bench.json. Load averages before and after are part of
-the output: the machine is shared, so read the numbers with them.
+**Repeats, interleaved.** The machine is shared, so one run proves little. Each of the
+``--repeats`` rounds (3 at full size) starts both servers afresh (cold start and memory are
+measured in every round) and then runs every load level for both models one after the other —
+project then stock in odd rounds, stock then project in even ones — so a busy minute on the
+machine hits both. The report gives the median of the rounds with their min–max, and the
+project ÷ stock ratio of the medians with the min–max of the rounds' own ratios.
+
+Each model is served by a real Rasa server and the real action server (project: ports
+5305/5355, stock: 5405/5455; ``--port-base N`` moves them to N+5/N+55 and N+25/N+75), each
+round with a fresh SQLite tracker DB, MAINA_TODAY=2026-11-25. Results: one table printed and
+written to results/bench.md, everything (every round, every raw figure) to results/bench.json.
+Load averages before and after each level are part of the output: read the numbers with them.
 """
 from __future__ import annotations
 
@@ -30,6 +38,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -37,8 +46,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bench import mix
 from maina_ops import measure, servers
 from maina_ops.measure import rss_mib
 
@@ -51,19 +61,26 @@ TODAY = "2026-11-25"
 QUESTIONS = ROOT / "bench" / "questions.txt"
 
 SIZES: Dict[str, Dict[str, Any]] = {
-    # seconds per concurrency level, stock epochs (None = as in stock_config.yml), warm-up turns
+    # seconds per load level, stock epochs (None = as in stock_config.yml), warm-up turns,
     # examples per intent for the stock training data (None = all), held-out examples (None =
-    # all of tests/nlu)
+    # all of tests/nlu), rounds (every level of both models once per round)
     "full": {"duration": 30, "stock_epochs": None, "warmup": 60, "stock_per_intent": None,
-             "accuracy_examples": None},
+             "accuracy_examples": None, "repeats": 3},
     "tiny": {"duration": 3, "stock_epochs": 1, "warmup": 5, "stock_per_intent": 3,
-             "accuracy_examples": 30},
+             "accuracy_examples": 30, "repeats": 1},
 }
+TURNS = (3, 10)  # questions per conversation: residents ask one to four; the old default ten
 
 MODELS = {
     "project": {"config": ROOT / "config.yml", "rasa_port": 5305, "action_port": 5355},
     "stock": {"config": ROOT / "bench" / "stock_config.yml", "rasa_port": 5405, "action_port": 5455},
 }
+
+
+def set_port_base(base: int) -> None:
+    """project: base+5 (Rasa), base+55 (actions); stock: base+25, base+75."""
+    MODELS["project"].update(rasa_port=base + 5, action_port=base + 55)
+    MODELS["stock"].update(rasa_port=base + 25, action_port=base + 75)
 
 
 def log(message: str) -> None:
@@ -260,38 +277,50 @@ def accuracy(name: str, model: Path, work: Path, tests: str = "tests/nlu",
     return {"accuracy": report["accuracy"], "macro_f1": report["macro avg"]["f1-score"],
             "examples": int(report["macro avg"]["support"])}
 
-
 # --- load -----------------------------------------------------------------------------------
 
 
+def conversation_file(work: Path, turns: int) -> Path:
+    """The mix (bench/mix.py) as conversations of ``turns`` questions, one per line."""
+    return mix.write(work / f"conversations-{turns}.txt", turns)
+
+
 def load_level(name: str, port: int, users: int, duration: int, work: Path,
-               turns: int) -> Dict[str, Any]:
-    samples_file = work / f"samples-{name}-{users}.json"
+               turns: int, tag: str = "", pid: Optional[int] = None) -> Dict[str, Any]:
+    samples_file = work / f"samples-{name}-{turns}t-{users}{tag}.json"
     samples_file.unlink(missing_ok=True)
     env = {
         **os.environ,
-        "MAINA_LOAD_SCENARIO": "questions",  # closed loop through bench/questions.txt
+        "MAINA_LOAD_SCENARIO": "questions",  # closed loop through the mix's conversations
         "MAINA_LOAD_WAIT": "0",
-        "MAINA_LOAD_QUESTIONS": str(QUESTIONS),
+        "MAINA_LOAD_QUESTIONS": str(work / f"conversations-{turns}.txt"),
         "MAINA_LOAD_OUT": str(samples_file),
-        "MAINA_LOAD_RUN_ID": f"{name}-{users}-{int(time.time())}",
-        "MAINA_LOAD_TURNS": str(turns),
+        "MAINA_LOAD_RUN_ID": f"{name}-{turns}t-{users}{tag}-{int(time.time())}",
     }
     load_before = load_average()
+    cpu_before = measure.cpu_seconds(pid) if pid else None
     command = [
         LOCUST, "-f", str(LOCUSTFILE), "--headless",
         "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{duration}s",
         "--host", f"http://127.0.0.1:{port}", "--stop-timeout", "60", "--only-summary",
         "--loglevel", "WARNING", "--exit-code-on-error", "0",
     ]
-    with open(work / f"locust-{name}-{users}.log", "w") as out:
+    with open(work / f"locust-{name}-{turns}t-{users}{tag}.log", "w") as out:
         subprocess.run(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                        timeout=duration + 180)
     result = score_samples(samples_file, users)
     result["load_before"] = load_before
-    log(f"  {name} {users:>2} users: {result['rps']:.1f} req/s, p50 {result.get('p50_ms')} ms, "
-        f"p95 {result.get('p95_ms')} ms, p99 {result.get('p99_ms')} ms, "
-        f"{result['failed']} failed")
+    result["load_after"] = load_average()
+    if cpu_before is not None and result["requests"]:
+        # CPU time of the Rasa process per request: what a turn costs, whatever else the
+        # machine does (requests sent before the window's end count too; the few in flight
+        # at either end make this a slight over-estimate, the same for both models)
+        result["cpu_ms_per_request"] = round(
+            1000.0 * (measure.cpu_seconds(pid) - cpu_before) / result["all_requests"], 2)
+    log(f"  {name} {turns:>2}-turn {users:>2} users: {result['rps']:.1f} req/s, "
+        f"p50 {result.get('p50_ms')} ms, p95 {result.get('p95_ms')} ms, "
+        f"p99 {result.get('p99_ms')} ms, {result['failed']} failed "
+        f"(load {result['load_before'][0]:.1f})")
     return result
 
 
@@ -308,6 +337,7 @@ def score_samples(samples_file: Path, users: int) -> Dict[str, Any]:
     seconds = max(stop - start, 1e-9)
     result = {
         "users": users, "seconds": round(seconds, 2), "requests": len(window),
+        "all_requests": len(samples),
         "ok": len(ok), "failed": failed, "rps": round(len(ok) / seconds, 2),
     }
     if ok:
@@ -330,72 +360,115 @@ def endpoints_for(name: str, work: Path) -> str:
     return str(target)
 
 
-def serve_and_measure(name: str, model: Path, work: Path, size: Dict[str, Any],
-                      levels: List[int], turns: int,
-                      profile: Optional[int] = None,
-                      api_examples: Optional[List[Tuple[str, str]]] = None) -> Dict[str, Any]:
-    spec = MODELS[name]
-    run_dir = work / f"serve-{name}"
-    shutil.rmtree(run_dir, ignore_errors=True)
-    run_dir.mkdir(parents=True)
-    env = servers.settings({
-        "MAINA_RASA_PORT": str(spec["rasa_port"]),
-        "MAINA_ACTION_PORT": str(spec["action_port"]),
-        "MAINA_ACTION_URL": f"http://127.0.0.1:{spec['action_port']}/webhook",
-        "MAINA_TRACKER_URL": f"sqlite:///{run_dir}/tracker.db",
-        "MAINA_TRACKER_DB": str(run_dir / "tracker.db"),
-        "MAINA_TODAY": TODAY,
-        # the HTTP API (for /model/parse) only when the accuracy is taken from the server
-        "MAINA_API_TOKEN": "bench-token" if api_examples else "",
-        # stock Rasa's code: without the project's speed-ups (maina_rasa/patches.py)
-        "MAINA_SPEEDUPS": "1" if name == "project" else "0",
-    })
-    result: Dict[str, Any] = {"port": spec["rasa_port"]}
-    actions = servers.start_action_server(env, run_dir)
-    rasa = None
-    try:
-        if not servers.wait_until_up(f"http://127.0.0.1:{spec['action_port']}/health", 180,
-                                     actions):
-            raise RuntimeError(f"action server for {name} did not start; see {run_dir}")
-        log(f"starting Rasa with the {name} model on port {spec['rasa_port']}")
+class Served:
+    """One model served by Rasa and the action server for one round."""
+
+    def __init__(self, name: str, model: Path, work: Path, round_: int,
+                 api_token: str = "") -> None:
+        self.name, self.model, self.work = name, model, work
+        self.spec = MODELS[name]
+        self.port = self.spec["rasa_port"]
+        self.run_dir = work / f"serve-{name}-r{round_}"
+        shutil.rmtree(self.run_dir, ignore_errors=True)
+        self.run_dir.mkdir(parents=True)
+        self.env = servers.settings({
+            "MAINA_RASA_PORT": str(self.port),
+            "MAINA_ACTION_PORT": str(self.spec["action_port"]),
+            "MAINA_ACTION_URL": f"http://127.0.0.1:{self.spec['action_port']}/webhook",
+            "MAINA_TRACKER_URL": f"sqlite:///{self.run_dir}/tracker.db",
+            "MAINA_TRACKER_DB": str(self.run_dir / "tracker.db"),
+            "MAINA_TODAY": TODAY,
+            # the HTTP API (for /model/parse) only when the accuracy is taken from the server
+            "MAINA_API_TOKEN": api_token,
+            # stock Rasa's code: without the project's speed-ups (maina_rasa/patches.py)
+            "MAINA_SPEEDUPS": "1" if name == "project" else "0",
+        })
+        self.rasa: Optional[subprocess.Popen] = None
+        self.actions: Optional[subprocess.Popen] = None
+        self.result: Dict[str, Any] = {"port": self.port, "levels": {}}
+
+    def start(self, warmup: int) -> None:
+        """Action server, then Rasa: cold start to the first answer, warm-up, memory."""
+        self.actions = servers.start_action_server(self.env, self.run_dir)
+        if not servers.wait_until_up(f"http://127.0.0.1:{self.spec['action_port']}/health",
+                                     180, self.actions):
+            raise RuntimeError(f"action server for {self.name} did not start; see {self.run_dir}")
+        log(f"starting Rasa with the {self.name} model on port {self.port}")
         started = time.monotonic()
-        rasa = servers.start_rasa(env, run_dir, str(model), endpoints_for(name, work))
+        self.rasa = servers.start_rasa(self.env, self.run_dir, str(self.model),
+                                       endpoints_for(self.name, self.work))
         deadline = started + 600
-        while ask(spec["rasa_port"], "bench-coldstart", "こんにちは", timeout=10) is None:
-            if rasa.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Rasa ({name}) did not answer; see {run_dir}")
-            time.sleep(0.1)
-        result["cold_start_s"] = round(time.monotonic() - started, 2)
-        log(f"  first answer after {result['cold_start_s']} s")
-
-        qs = questions()
-        for i in range(size["warmup"]):  # warm-up: every code path once, caches filled
-            ask(spec["rasa_port"], f"bench-warmup-{i // turns}", qs[i % len(qs)])
+        while ask(self.port, "bench-coldstart", "こんにちは", timeout=10) is None:
+            if self.rasa.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"Rasa ({self.name}) did not answer; see {self.run_dir}")
+            time.sleep(0.05)
+        self.result["cold_start_s"] = round(time.monotonic() - started, 2)
+        self.result["cold_start_load"] = load_average()[0]
+        log(f"  first answer after {self.result['cold_start_s']} s")
+        asked = 0
+        for c, conversation in enumerate(mix.conversations(10)):  # every code path once
+            for question in conversation:
+                if asked >= warmup:
+                    break
+                ask(self.port, f"bench-warmup-{c}", question)
+                asked += 1
         time.sleep(1.0)
-        result["rss_mb"] = rss_mib(rasa.pid)
-        result["action_rss_mb"] = rss_mib(actions.pid)
-        log(f"  RSS after warm-up: Rasa {result['rss_mb']} MiB, "
-            f"action server {result['action_rss_mb']} MiB")
+        self.result["rss_mb"] = rss_mib(self.rasa.pid)
+        self.result["action_rss_mb"] = rss_mib(self.actions.pid)
+        log(f"  RSS after warm-up: Rasa {self.result['rss_mb']} MiB, "
+            f"action server {self.result['action_rss_mb']} MiB")
 
-        result["levels"] = {}
-        for users in levels:
-            profiler = None
-            if profile is not None and users == profile:
-                profiler = start_profile(name, rasa.pid, size["duration"], work)
-            result["levels"][str(users)] = load_level(
-                name, spec["rasa_port"], users, size["duration"], work, turns)
-            if profiler is not None:
-                profiler.wait(timeout=120)
-        result["rss_after_load_mb"] = rss_mib(rasa.pid)
-        result["failed_custom_actions"] = _failed_actions(run_dir)
-        if api_examples:
-            result["nlu"] = accuracy_via_api(spec["rasa_port"], "bench-token", api_examples)
-            log(f"  accuracy {result['nlu']['accuracy']:.1%} of {len(api_examples)} examples")
+    def level(self, users: int, turns: int, duration: int, tag: str,
+              profile: bool = False) -> None:
+        profiler = start_profile(self.name, self.rasa.pid, duration, self.work) \
+            if profile else None
+        self.result["levels"].setdefault(str(turns), {})[str(users)] = load_level(
+            self.name, self.port, users, duration, self.work, turns, tag, self.rasa.pid)
+        if profiler is not None:
+            profiler.wait(timeout=120)
+
+    def finish(self) -> Dict[str, Any]:
+        if self.rasa is not None:
+            self.result["rss_after_load_mb"] = rss_mib(self.rasa.pid)
+        self.result["failed_custom_actions"] = _failed_actions(self.run_dir)
+        return self.result
+
+    def stop(self) -> None:
+        if self.rasa is not None:
+            servers.stop_process(self.rasa.pid)
+        if self.actions is not None:
+            servers.stop_process(self.actions.pid)
+
+
+def run_round(round_: int, models: Dict[str, Path], work: Path, size: Dict[str, Any],
+              levels: List[int], lengths: Sequence[int], profile: Optional[int] = None,
+              api_examples: Optional[List[Tuple[str, str]]] = None) -> Dict[str, Any]:
+    """Both models served at once; every (length, users) level run for each in turn."""
+    order = list(models) if round_ % 2 == 0 else list(reversed(list(models)))
+    served = {name: Served(name, models[name], work, round_,
+                           "bench-token" if api_examples else "") for name in order}
+    log(f"round {round_ + 1} of {size['repeats']}: {' then '.join(order)}")
+    try:
+        for name in order:
+            served[name].start(size["warmup"])
+        for turns in lengths:
+            for users in levels:
+                for name in order:
+                    served[name].level(
+                        users, turns, size["duration"], f"-r{round_}",
+                        profile=(profile == users and round_ == 0 and turns == lengths[0]))
+        results = {}
+        for name in order:
+            results[name] = served[name].finish()
+            if api_examples and round_ == 0:
+                results[name]["nlu"] = accuracy_via_api(served[name].port, "bench-token",
+                                                        api_examples)
+                log(f"  {name}: accuracy {results[name]['nlu']['accuracy']:.1%} of "
+                    f"{len(api_examples)} examples")
+        return results
     finally:
-        if rasa is not None:
-            servers.stop_process(rasa.pid)
-        servers.stop_process(actions.pid)
-    return result
+        for name in order:
+            served[name].stop()
 
 
 def _failed_actions(run_dir: Path) -> int:
@@ -421,7 +494,42 @@ def start_profile(name: str, pid: int, duration: int, work: Path) -> subprocess.
     )
 
 
+# --- summary: medians of the rounds -----------------------------------------------------------
+
+
+def spread(values: Sequence[Any]) -> Optional[Dict[str, float]]:
+    """median, min and max of the numbers among ``values`` (None if there are none)."""
+    numbers = [float(v) for v in values if isinstance(v, (int, float))]
+    if not numbers:
+        return None
+    return {"median": round(statistics.median(numbers), 3), "min": round(min(numbers), 3),
+            "max": round(max(numbers), 3), "n": len(numbers)}
+
+
+def metric_values(model: Dict[str, Any], key: Tuple[str, ...]) -> List[Any]:
+    """One figure of every round: ``key`` = ("rss_mb",) or ("levels", turns, users, "rps")."""
+    out = []
+    for run in model.get("runs", []):
+        value: Any = run
+        for part in key:
+            value = value.get(part) if isinstance(value, dict) else None
+        out.append(value)
+    return out
+
+
+def paired_ratios(project: Dict[str, Any], stock: Dict[str, Any],
+                  key: Tuple[str, ...]) -> List[float]:
+    """project ÷ stock of each round (the two were measured side by side)."""
+    return [p / s for p, s in zip(metric_values(project, key), metric_values(stock, key))
+            if isinstance(p, (int, float)) and isinstance(s, (int, float)) and s]
+
+
 # --- report ---------------------------------------------------------------------------------
+
+TARGETS = {  # issue 17, medians of the rounds
+    "train": "≤ 0.5×", "cold": "≤ 10 s", "memory": "≤ 0.5×", "p50_1": "≤ 15 ms",
+    "rps_max": "≥ 3×", "accuracy": "≥ stock",
+}
 
 
 def _fmt(value: Any, digits: int = 1) -> str:
@@ -432,78 +540,104 @@ def _fmt(value: Any, digits: int = 1) -> str:
     return str(value)
 
 
+def _cell(s: Optional[Dict[str, float]], digits: int) -> str:
+    if s is None:
+        return "–"
+    if s["n"] == 1 or s["min"] == s["max"]:
+        return _fmt(s["median"], digits)
+    return f"{_fmt(s['median'], digits)} ({_fmt(s['min'], digits)}–{_fmt(s['max'], digits)})"
+
+
+def _plural(users: int) -> str:
+    return f"{users} user{'s' if users > 1 else ''}"
+
+
 def table(results: Dict[str, Any], levels: List[int]) -> Tuple[str, List[Dict[str, Any]]]:
     project, stock = results["models"].get("project", {}), results["models"].get("stock", {})
-    rows: List[Tuple[str, Any, Any, int, str]] = []  # label, project, stock, digits, target
-
-    def level(model: Dict[str, Any], users: int, key: str) -> Any:
-        return model.get("levels", {}).get(str(users), {}).get(key)
-
-    rows.append(("Training time (s)", project.get("train_s"), stock.get("train_s"), 1, "≤ 0.5×"))
-    rows.append(("Cold start to first answer (s)", project.get("cold_start_s"),
-                 stock.get("cold_start_s"), 1, ""))
-    rows.append(("Memory, Rasa RSS after warm-up (MiB)", project.get("rss_mb"),
-                 stock.get("rss_mb"), 0, "≤ 0.6×"))
-    rows.append(("Memory, Rasa RSS after the load (MiB)", project.get("rss_after_load_mb"),
-                 stock.get("rss_after_load_mb"), 0, ""))
-    rows.append(("Memory, action server RSS (MiB)", project.get("action_rss_mb"),
-                 stock.get("action_rss_mb"), 0, ""))
-    for users in levels:
-        for key, label in (("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99")):
-            target = "≤ 25 ms" if (users == 1 and key == "p50_ms") else ""
-            rows.append((f"Latency {label} at {users} user{'s' if users > 1 else ''} (ms)",
-                         level(project, users, key), level(stock, users, key), 1, target))
-    for users in levels:
-        target = "≥ 3×" if users == max(levels) else ""
-        rows.append((f"Requests/s at {users} user{'s' if users > 1 else ''}",
-                     level(project, users, "rps"), level(stock, users, "rps"), 1, target))
-    for users in levels:
-        rows.append((f"Failed requests at {users} user{'s' if users > 1 else ''}",
-                     level(project, users, "failed"), level(stock, users, "failed"), 0, ""))
-    rows.append(("Turns with a failed custom action, % of all turns",
-                 _failed_share(project, results), _failed_share(stock, results), 1, ""))
-    rows.append(("Held-out intent accuracy (%)",
-                 _pct(project.get("nlu")), _pct(stock.get("nlu")), 1, "≥ stock"))
+    lengths = [int(t) for t in results.get("lengths", TURNS)]
+    # label, key in a round (or a whole-run key), digits, target
+    rows: List[Tuple[str, Tuple[str, ...], int, str]] = [
+        ("Training time (s)", ("=train_s",), 1, TARGETS["train"]),
+        ("Cold start to first answer (s)", ("cold_start_s",), 1, TARGETS["cold"]),
+        ("Memory, Rasa RSS after warm-up (MiB)", ("rss_mb",), 0, TARGETS["memory"]),
+        ("Memory, Rasa RSS after the load (MiB)", ("rss_after_load_mb",), 0, ""),
+        ("Memory, action server RSS (MiB)", ("action_rss_mb",), 0, ""),
+    ]
+    for turns in lengths:
+        t = f"{turns}-question conversations"
+        for users in levels:
+            target = TARGETS["rps_max"] if users == max(levels) else ""
+            rows.append((f"{t}: requests/s at {_plural(users)}",
+                         ("levels", str(turns), str(users), "rps"), 1, target))
+        for users in levels:
+            for key, label in (("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99")):
+                target = TARGETS["p50_1"] if (users == 1 and key == "p50_ms") else ""
+                rows.append((f"{t}: latency {label} at {_plural(users)} (ms)",
+                             ("levels", str(turns), str(users), key), 1, target))
+        for users in levels:
+            rows.append((f"{t}: Rasa CPU per request at {_plural(users)} (ms)",
+                         ("levels", str(turns), str(users), "cpu_ms_per_request"), 1, ""))
+        for users in levels:
+            rows.append((f"{t}: failed requests at {_plural(users)}",
+                         ("levels", str(turns), str(users), "failed"), 0, ""))
+    rows.append(("Turns with a failed custom action, % of all turns", ("=failed_share",), 1, ""))
+    rows.append(("Held-out intent accuracy (%)", ("=accuracy",), 1, TARGETS["accuracy"]))
 
     lines = ["| metric | project | stock | project ÷ stock | target | met |",
              "| --- | ---: | ---: | ---: | --- | --- |"]
     structured = []
-    for label, p, s, digits, target in rows:
-        ratio = (p / s) if isinstance(p, (int, float)) and isinstance(s, (int, float)) and s else None
-        met = _met(target, p, s, ratio)
+    for label, key, digits, target in rows:
+        if key[0].startswith("="):
+            p, s = (_whole_run(m, key[0][1:], results) for m in (project, stock))
+            ratios: List[float] = []
+        else:
+            p, s = spread(metric_values(project, key)), spread(metric_values(stock, key))
+            ratios = paired_ratios(project, stock, key)
+        pm = p["median"] if p else None
+        sm = s["median"] if s else None
+        ratio = pm / sm if pm is not None and sm else None
+        met = _met(target, pm, sm, ratio)
+        rs = spread(ratios)
         structured.append({"metric": label, "project": p, "stock": s,
                            "ratio": round(ratio, 3) if ratio is not None else None,
-                           "target": target, "met": met})
-        lines.append(f"| {label} | {_fmt(p, digits)} | {_fmt(s, digits)} | "
-                     f"{_fmt(ratio, 2) + '×' if ratio is not None else '–'} | {target} | "
-                     f"{'' if met is None else ('yes' if met else '**no**')} |")
+                           "ratio_rounds": rs, "target": target, "met": met})
+        ratio_text = "–"
+        if ratio is not None:
+            ratio_text = f"{ratio:.2f}×"
+            if rs and rs["n"] > 1:
+                ratio_text += f" ({rs['min']:.2f}–{rs['max']:.2f})"
+        lines.append(f"| {label} | {_cell(p, digits)} | {_cell(s, digits)} | {ratio_text} | "
+                     f"{target} | {'' if met is None else ('yes' if met else '**no**')} |")
     return "\n".join(lines), structured
 
 
-def _failed_share(model: Dict[str, Any], results: Dict[str, Any]) -> Optional[float]:
-    """Failed custom actions (Rasa's log) per turn served (warm-up and all levels)."""
-    failed = model.get("failed_custom_actions")
-    if failed is None:
-        return None
-    turns = sum(level.get("requests", 0) for level in model.get("levels", {}).values())
-    turns += results["size"].get("warmup", 0) + 1
-    return round(100.0 * failed / max(turns, 1), 1)
-
-
-def _pct(nlu: Optional[Dict[str, Any]]) -> Optional[float]:
-    return round(nlu["accuracy"] * 100, 1) if nlu else None
+def _whole_run(model: Dict[str, Any], key: str,
+               results: Dict[str, Any]) -> Optional[Dict[str, float]]:
+    """Figures measured once per run (training, accuracy) or over all rounds."""
+    if key == "train_s":
+        return spread([model.get("train_s")])
+    if key == "accuracy":
+        nlu = model.get("nlu")
+        return spread([round(nlu["accuracy"] * 100, 1)]) if nlu else None
+    if key == "failed_share":
+        failed = sum(run.get("failed_custom_actions") or 0 for run in model.get("runs", []))
+        turns = sum(level.get("requests", 0) for run in model.get("runs", [])
+                    for by_users in run.get("levels", {}).values() for level in by_users.values())
+        turns += (results["size"].get("warmup", 0) + 1) * len(model.get("runs", []))
+        return spread([round(100.0 * failed / max(turns, 1), 1)]) if model.get("runs") else None
+    raise KeyError(key)
 
 
 def _met(target: str, p: Any, s: Any, ratio: Optional[float]) -> Optional[bool]:
     if not target or p is None:
         return None
-    if target == "≤ 25 ms":
-        return p <= 25
     if target == "≥ stock":
         return s is not None and p >= s
+    number = float(re.search(r"[\d.]+", target).group(0))
+    if target.endswith(("ms", " s")):
+        return p <= number
     if ratio is None:
         return None
-    number = float(re.search(r"[\d.]+", target).group(0))
     return ratio <= number if target.startswith("≤") else ratio >= number
 
 
@@ -511,28 +645,43 @@ def write_report(results: Dict[str, Any], levels: List[int], out: Path) -> str:
     text_table, rows = table(results, levels)
     results["table"] = rows
     m = results["machine"]
-    load_b, load_a = results["load_before"], results["load_after"]
+    load_b, load_a = results["load_before"], results.get("load_after") or load_average()
     size = results["size"]
+    kinds = results.get("mix") or {}
     report = f"""# マイナちゃん vs stock Rasa recipe — `make bench`
 
-Run {results['date']} ({size['name']} size: {size['duration']} s per load level, closed-loop
-Locust users with no think time, {results['turns']} questions per conversation, stock epochs
-{size['stock_epochs'] or 'as in bench/stock_config.yml (100)'}).
+Run {results['date']} ({size['name']} size): {size.get('repeats', 1)} round(s); in each, both
+servers started afresh and every load level run for both models in turn (project first in
+odd rounds, stock first in even ones), {size['duration']} s per level, closed-loop Locust users
+with no think time; conversations of {' and of '.join(str(t) for t in results.get('lengths', TURNS))}
+questions; stock epochs {size['stock_epochs'] or 'as in bench/stock_config.yml (100)'}.
+Each cell: median of the rounds (min–max); the ratio is of the medians (min–max of the
+rounds' own ratios, project and stock measured side by side).
 
 {text_table}
 
 Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB RAM, Linux {m['kernel']},
 Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b)} before,
-{_loadavg(load_a)} after the run; 1-minute load average when each load level started:
+{_loadavg(load_a)} after the run; 1-minute load average when the levels started:
 {_level_loads(results)}.
 
+* Question mix (bench/mix.py; {kinds.get('questions', '?')} questions, every one asked in
+  turn): {kinds.get('bench_questions', '?')} bench questions (held-out tests/nlu examples),
+  {kinds.get('dev_questions', '?')} dev questions and {kinds.get('dev_conversation_turns', '?')}
+  turns of the dev conversations (../shared/eval), {kinds.get('followup_pairs', '?')} topic
+  questions each followed by a held-out follow-up (「いくら？」), {kinds.get('english_questions', '?')}
+  English questions; cut into conversations of the stated length.
 * project = config.yml (GiNZA tokenizer + static vectors only, char/word n-grams, logistic
-  regression, rules), stock = bench/stock_config.yml (Rasa's default recipe with SpacyNLP on
-  ja_ginza, DIET/ResponseSelector/TED); same domain.yml, data/, channels and endpoints, except
-  the tracker store: stock gets Rasa's own `SQL` store, the project its
-  maina_rasa/tracker_store.py (same database, same rows), and the speed-ups to Rasa's code
-  (maina_rasa/patches.py) run for the project only (`MAINA_SPEEDUPS=0` for stock).
+  regression, date/case extractors, language router, rules), stock = bench/stock_config.yml
+  (Rasa's default recipe with SpacyNLP on ja_ginza, DIET/ResponseSelector/TED); same
+  domain.yml, data/, channels, NLG and endpoints, except the tracker store: stock gets Rasa's
+  own `SQL` store, the project its maina_rasa/tracker_store.py (same database, same rows), and
+  the speed-ups to Rasa's code (maina_rasa/patches.py) run for the project only
+  (`MAINA_SPEEDUPS=0` for stock).
 * Memory is VmRSS of the `rasa run` process tree; the action server is listed separately.
+* "Rasa CPU per request": CPU time (user + system) of the `rasa run` process tree during the
+  level ÷ the requests sent; unlike milliseconds of latency it hardly moves with the load
+  other jobs put on the machine.
 * Latency is client-side (Locust, maina_ops/locustfile.py) through POST /webhooks/rest/webhook;
   requests/s counts successful answers only (status 200, non-empty list).
 * Accuracy: {_accuracy_method(results)} ({_examples(results)} held-out examples of
@@ -541,8 +690,7 @@ Python {m['python']}. Shared machine: load average (1/5/15 min) {_loadavg(load_b
   budget (MAINA_ACTION_TIMEOUT) ran out while the event loop was saturated (10 and 50 users);
   they are answered (counted as successful) but with the channel's apology.
 
-Reproduce: `make bench` (full size, ~45 min on 2 shared cores, most of it training the stock
-model) — `make test-bench` runs a tiny size.
+Reproduce: `{results.get('command') or 'make bench'}` — `make test-bench` runs a tiny size.
 """
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".md").write_text(report, encoding="utf-8")
@@ -558,13 +706,13 @@ def _rel(path: Path) -> str:
 
 
 def _level_loads(results: Dict[str, Any]) -> str:
-    parts = []
-    for name, model in results["models"].items():
-        loads = [f"{users}: {level['load_before'][0]:.1f}"
-                 for users, level in model.get("levels", {}).items() if level.get("load_before")]
-        if loads:
-            parts.append(f"{name} " + ", ".join(loads))
-    return "; ".join(parts) or "–"
+    loads = [level["load_before"][0] for model in results["models"].values()
+             for run in model.get("runs", []) for by_users in run.get("levels", {}).values()
+             for level in by_users.values() if level.get("load_before")]
+    if not loads:
+        return "–"
+    return (f"median {statistics.median(loads):.1f}, min {min(loads):.1f}, "
+            f"max {max(loads):.1f} ({len(loads)} levels)")
 
 
 def _loadavg(values: Any) -> str:
@@ -594,10 +742,12 @@ def _examples(results: Dict[str, Any]) -> Any:
 def rescore(out: Path, work: Path) -> int:
     results = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     for name, model in results["models"].items():
-        for users, level in model.get("levels", {}).items():
-            samples = work / f"samples-{name}-{users}.json"
-            if samples.exists():
-                level.update(score_samples(samples, int(users)))
+        for round_, run in enumerate(model.get("runs", [])):
+            for turns, by_users in run.get("levels", {}).items():
+                for users, level in by_users.items():
+                    samples = work / f"samples-{name}-{turns}t-{users}-r{round_}.json"
+                    if samples.exists():
+                        level.update(score_samples(samples, int(users)))
     print(write_report(results, results["levels"], out))
     return 0
 
@@ -606,16 +756,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--duration", type=int, help="seconds per load level")
+    parser.add_argument("--repeats", type=int, help="rounds (full size: 3)")
     parser.add_argument("--stock-epochs", type=int, help="override every epochs: of stock")
     parser.add_argument("--users", default="1,10,50", help="concurrency levels")
-    parser.add_argument("--turns", type=int, default=10, help="questions per conversation")
+    parser.add_argument("--turns", default=",".join(str(t) for t in TURNS),
+                        help="questions per conversation, one or more lengths (3,10)")
     parser.add_argument("--models", default="project,stock")
+    parser.add_argument("--port-base", type=int,
+                        help="serve on N+5/N+55 (project) and N+25/N+75 (stock) instead of "
+                             "5305/5355 and 5405/5455")
     parser.add_argument("--out", default=str(ROOT / "results" / "bench"),
                         help="report path without suffix (.md and .json are written)")
     parser.add_argument("--work", default=str(ROOT / "run" / "bench"),
                         help="models, logs and raw samples")
     parser.add_argument("--reuse-models", action="store_true",
-                        help="development: skip training when the model file exists")
+                        help="skip training when the model file exists in WORK/models "
+                             "(the training time of that training is reported)")
     parser.add_argument("--project-model", metavar="PATH",
                         help="serve this trained project model instead of training one "
                              "(make test-bench: training time is then not measured)")
@@ -624,20 +780,23 @@ def main() -> int:
                         help="`rasa test nlu` instead of bench/nlu_accuracy.py (same numbers; "
                              "very slow for the stock model, see that file)")
     parser.add_argument("--profile", type=int, metavar="USERS",
-                        help="py-spy the Rasa process during this load level")
+                        help="py-spy the Rasa process during this load level (first round, "
+                             "first length)")
     parser.add_argument("--rescore", action="store_true",
                         help="recompute the load numbers of OUT.json from the raw samples in "
                              "WORK and rewrite the report (no servers, no training)")
     args = parser.parse_args()
     if args.rescore:
         return rescore(Path(args.out), Path(args.work).resolve())
+    if args.port_base is not None:
+        set_port_base(args.port_base)
 
     size = dict(SIZES[args.size], name=args.size)
-    if args.duration:
-        size["duration"] = args.duration
-    if args.stock_epochs:
-        size["stock_epochs"] = args.stock_epochs
+    for key in ("duration", "repeats", "stock_epochs"):
+        if getattr(args, key):
+            size[key] = getattr(args, key)
     levels = [int(u) for u in args.users.split(",")]
+    lengths = [int(t) for t in args.turns.split(",")]
     names = [n for n in args.models.split(",") if n]
     work = Path(args.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -648,10 +807,13 @@ def main() -> int:
 
     results: Dict[str, Any] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "machine": machine(), "size": size, "turns": args.turns, "levels": levels,
-        "load_before": load_average(), "models": {},
+        "command": " ".join(["python -m bench.run_bench", *sys.argv[1:]]),
+        "machine": machine(), "size": size, "lengths": lengths, "levels": levels,
+        "load_before": load_average(), "models": {}, "mix": mix.describe(),
         "accuracy_with_rasa_test": args.accuracy_with_rasa_test,
     }
+    for turns in lengths:
+        conversation_file(work, turns)
     log(f"{args.size} run; load average {_loadavg(results['load_before'])}")
     models: Dict[str, Path] = {}
     background: Dict[str, threading.Thread] = {}
@@ -661,7 +823,7 @@ def main() -> int:
     for name in names:
         config = MODELS[name]["config"] if name == "project" else stock_config(
             work, size["stock_epochs"])
-        entry = results["models"].setdefault(name, {"config": _rel(config)})
+        entry = results["models"].setdefault(name, {"config": _rel(config), "runs": []})
         target = work / "models" / f"{name}.tar.gz"
         if name == "project" and args.project_model:
             models[name] = Path(args.project_model).resolve()
@@ -684,7 +846,7 @@ def main() -> int:
             (work / f"train-{name}.json").write_text(json.dumps({"seconds": entry["train_s"]}))
 
         if size["name"] == "tiny":
-            # Proves the pipeline, measures nothing: train while the other model is served.
+            # Proves the pipeline, measures nothing: train while the other model is trained.
             background[name] = threading.Thread(target=_train, daemon=True)
             background[name].start()
         else:
@@ -694,8 +856,13 @@ def main() -> int:
             background[name].join()
             if name not in models:
                 raise RuntimeError(f"training {name} failed; see {work}/train-{name}.log")
-        results["models"][name].update(serve_and_measure(
-            name, models[name], work, size, levels, args.turns, args.profile, api_examples))
+    for round_ in range(size["repeats"]):
+        measured = run_round(round_, {n: models[n] for n in names}, work, size, levels,
+                             lengths, args.profile, api_examples)
+        for name, run in measured.items():
+            if "nlu" in run:
+                results["models"][name]["nlu"] = run.pop("nlu")
+            results["models"][name]["runs"].append(run)
     if not args.skip_accuracy and not api_examples:
         tests = test_set(work, size["accuracy_examples"])
         for name in names:
@@ -705,7 +872,7 @@ def main() -> int:
     report = write_report(results, levels, Path(args.out))
     print(report)
     log(f"wrote {args.out}.md and {args.out}.json")
-    problems = incomplete(results, names, levels, not args.skip_accuracy,
+    problems = incomplete(results, names, levels, lengths, not args.skip_accuracy,
                           strict=size["name"] == "tiny")
     for problem in problems:
         print(f"bench: {problem}", file=sys.stderr)
@@ -713,21 +880,26 @@ def main() -> int:
 
 
 def incomplete(results: Dict[str, Any], names: List[str], levels: List[int],
-               with_accuracy: bool, strict: bool = False) -> List[str]:
+               lengths: List[int], with_accuracy: bool, strict: bool = False) -> List[str]:
     """What a run that worked must have measured (make test-bench fails otherwise; there
     (strict) a request without an answer fails it too, at full size it is in the table)."""
     problems = []
     for name in names:
         model = results["models"].get(name, {})
-        for key in ("cold_start_s", "rss_mb", "action_rss_mb"):
-            if not model.get(key):
-                problems.append(f"{name}: no {key}")
-        for users in levels:
-            level = model.get("levels", {}).get(str(users), {})
-            if not level.get("ok"):
-                problems.append(f"{name}: no successful request at {users} users")
-            elif strict and level.get("failed"):
-                problems.append(f"{name}: {level['failed']} failed requests at {users} users")
+        runs = model.get("runs") or [{}]
+        for round_, run in enumerate(runs):
+            for key in ("cold_start_s", "rss_mb", "action_rss_mb"):
+                if not run.get(key):
+                    problems.append(f"{name} round {round_ + 1}: no {key}")
+            for turns in lengths:
+                for users in levels:
+                    level = run.get("levels", {}).get(str(turns), {}).get(str(users), {})
+                    where = f"{name} round {round_ + 1}, {turns}-question conversations"
+                    if not level.get("ok"):
+                        problems.append(f"{where}: no successful request at {users} users")
+                    elif strict and level.get("failed"):
+                        problems.append(f"{where}: {level['failed']} failed requests at "
+                                        f"{users} users")
         if with_accuracy and not (model.get("nlu") or {}).get("examples"):
             problems.append(f"{name}: no accuracy")
     return problems

@@ -44,7 +44,13 @@ def in_yearly_period(day: _dt.date, first: MonthDay, last: MonthDay) -> bool:
 
 
 def with_weekday(day: _dt.date, lang: str = "ja") -> str:
-    """「2026年（令和8年）12月16日（水）」 / "Wednesday, 16 December 2026"."""
+    """「2026年（令和8年）12月16日（水）」 / "Wednesday, 16 December 2026" / a locale's form
+    (locales/<code>.yml: weekday_format, weekdays)."""
+    from maina import locales
+
+    locale = locales.get(lang)
+    if locale is not None:
+        return locale.date_with_weekday(day)
     if lang == "en":
         return f"{WEEKDAYS_EN[day.weekday()]}, {format_date_en(day)}"
     return f"{format_date_ja(day)}（{WEEKDAYS_JA[day.weekday()]}）"

@@ -9,14 +9,22 @@ language: zh
 name: 简体中文
 review: machine translation - to be reviewed by a native speaker
 date_format: "{year}年{month}月{day}日"      # also month_format, year_format, month_day_format
+weekday_format: "{date}（{weekday}）"         # a day with its weekday: a deadline, a move
+weekdays: [星期一, 星期二, 星期三, 星期四, 星期五, 星期六, 星期日]   # Monday first
 topics: {lost_card: 卡丢失・被盗, ...}        # button labels, by intent
 buttons: {日本語: 日本語, ...}                # other button titles, by their Japanese title
 facts: {reissue.duration: 约1～2个月, ...}    # the words inside facts; numbers stay in facts.yml
 texts: {my_number_warning: ..., ...}         # the channels' own texts
 responses: {utter_lost_card: "...", ...}     # every answer, with the same {placeholders}
+variants:                                    # where the Japanese answer changes with a slot
+  utter_pin_locked: {pin_kind=signing: "...", pin_kind=user: "..."}
 menu: {lost_card: 丢失・被盗, ...}            # the main menu's short labels (maina/topics.yml menu:)
 ui: {widget: {send: 发送, ...}, kiosk: {...}} # the web pages' words (widget.js/kiosk.js STRINGS)
 ```
+
+``variants`` mirror the Japanese response's variations that have a condition on a slot other
+than ``language`` (``utter_pin_locked`` by ``pin_kind``): keyed ``slot=value``; the
+``responses`` text is the answer when no variant's condition holds.
 
 ``ui`` is served to the pages in config.json (maina_rasa/channels/web.py): ``{group.key}``
 fact placeholders are filled there, ``{n}``, ``{year}`` … by the page.
@@ -53,17 +61,33 @@ class Locale:
     month_format: str
     year_format: str
     month_day_format: str
+    weekday_format: str = "{date}"
+    weekdays: Tuple[str, ...] = ()
     topics: Mapping[str, str] = field(default_factory=dict)
     buttons: Mapping[str, str] = field(default_factory=dict)
     facts: Mapping[str, str] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     responses: Mapping[str, str] = field(default_factory=dict)
+    variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     menu: Mapping[str, str] = field(default_factory=dict)
     ui: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def response(self, name: str, slots: Mapping[str, Any]) -> Optional[str]:
+        """The text of response ``name`` for these slot values: the variant whose
+        ``slot=value`` holds, else the plain translation; None when not translated."""
+        for condition, text in self.variants.get(name, {}).items():
+            slot, _, value = condition.partition("=")
+            if str(slots.get(slot)) == value:
+                return text
+        return self.responses.get(name)
 
     def date(self, day: _dt.date) -> str:
         return self.date_format.format(year=day.year, month=day.month, day=day.day,
                                        mm=f"{day.month:02d}", dd=f"{day.day:02d}")
+
+    def date_with_weekday(self, day: _dt.date) -> str:
+        weekday = self.weekdays[day.weekday()] if len(self.weekdays) == 7 else ""
+        return self.weekday_format.format(date=self.date(day), weekday=weekday)
 
 
 def _load(path: Path) -> Locale:
@@ -80,11 +104,15 @@ def _load(path: Path) -> Locale:
         month_format=raw.get("month_format") or "{year}-{mm}",
         year_format=raw.get("year_format") or "{year}",
         month_day_format=raw.get("month_day_format") or "{mm}-{dd}",
+        weekday_format=raw.get("weekday_format") or "{date}",
+        weekdays=tuple(str(w) for w in raw.get("weekdays") or ()),
         topics={str(k): str(v) for k, v in (raw.get("topics") or {}).items()},
         buttons={str(k): str(v) for k, v in (raw.get("buttons") or {}).items()},
         facts={str(k): str(v) for k, v in (raw.get("facts") or {}).items()},
         texts={str(k): str(v) for k, v in (raw.get("texts") or {}).items()},
         responses={str(k): str(v) for k, v in (raw.get("responses") or {}).items()},
+        variants={str(name): {str(k): str(v) for k, v in (texts or {}).items()}
+                  for name, texts in (raw.get("variants") or {}).items()},
         menu={str(k): str(v) for k, v in (raw.get("menu") or {}).items()},
         ui={str(page): {str(k): str(v) for k, v in (texts or {}).items()}
             for page, texts in (raw.get("ui") or {}).items()},
@@ -108,6 +136,10 @@ def spoken() -> Tuple[str, ...]:
     return BUILT_IN + tuple(all_locales())
 
 
+def spoken_names() -> str:
+    """「日本語 / English / 简体中文 / …」: each spoken language by its own name, for the answer
+    to a resident whose language Maina-chan does not speak yet."""
+    return " / ".join(("日本語", "English") + tuple(get(code).name for code in all_locales()))
 def names() -> Dict[str, str]:
     """Every spoken language's name in itself, ja and en first: 日本語, English, 简体中文, …"""
     return {**BUILT_IN_NAMES, **{code: locale.name for code, locale in all_locales().items()}}

@@ -36,6 +36,8 @@ ACTION_VARIABLES = frozenset({
     # the calculator's other answers (issue 14: actions/fee.py, moving.py, call_now.py)
     "amount", "apply_by", "days_ago", "lost_from", "moved", "notice_by", "notice_by_last",
     "continue_by", "latest_by", "number", "suspend_number", "closes", "opens", "open_day",
+    # added by the NLG (maina_rasa/nlg.py): the languages of locales/ by their own names
+    "spoken_languages",
 })
 
 

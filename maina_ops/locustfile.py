@@ -8,10 +8,12 @@ Run headless by load/run_load.py (`make load`, `make test-load`) and bench/run_b
                         some with a My Number the guard must mask), the lifecycle calculator
                         as a form over three turns, or the calculator in one sentence — then
                         starts a new conversation, like the next resident at the tablet.
-                        ``questions`` (the benchmark): each user walks the lines of
-                        MAINA_LOAD_QUESTIONS from its own starting point, a new conversation
-                        every MAINA_LOAD_TURNS questions (default 10), so a run measures the
-                        bot and not the length of one huge tracker.
+                        ``questions`` (the benchmark): each line of MAINA_LOAD_QUESTIONS is
+                        one conversation, its questions separated by "⏎" (bench/mix.py writes
+                        them: bench questions, dev questions, follow-ups after a topic,
+                        English); each user walks the lines from its own starting point, a new
+                        conversation (sender id) per line, so a run measures the bot at a fixed
+                        conversation length and not the length of one huge tracker.
 * MAINA_LOAD_WAIT       think time between two messages, "min,max" seconds (default "2,6";
                         "0" is a closed loop: N users = N requests in flight)
 * MAINA_LOAD_RUN_ID     prefix of the sender ids (default "load")
@@ -50,7 +52,6 @@ OUT_FILE = os.environ.get("MAINA_LOAD_OUT", "load-sent.json")
 _wait = [float(x) for x in os.environ.get("MAINA_LOAD_WAIT", "2,6").split(",")]
 WAIT_MIN, WAIT_MAX = _wait[0], _wait[-1]
 STOP_SENDING_AT = float(os.environ.get("MAINA_LOAD_STOP_SENDING_AT") or 0)
-TURNS = max(1, int(os.environ.get("MAINA_LOAD_TURNS", "10")))
 
 APOLOGY_MARK = "いまうまくお返事できないみたい"  # common.CHANNEL_TEXTS["no_response_apology"]
 MY_NUMBER_WARNING = "マイナンバー（12けたの番号）は送らないでね"
@@ -83,13 +84,14 @@ FORM = [
 ONE_SHOT = [("1995/12/1生まれ、2020/2/14交付、私の有効期限は？", "2029年（令和11年）12月1日")]
 
 
-def _question_file() -> List[str]:
+def _conversation_file() -> List[List[str]]:
     path = os.environ.get("MAINA_LOAD_QUESTIONS", "bench/questions.txt")
     lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [[q.strip() for q in line.split("⏎") if q.strip()]
+            for line in lines if line.strip() and not line.startswith("#")]
 
 
-QUESTION_LIST = _question_file() if SCENARIO == "questions" else []
+CONVERSATIONS = _conversation_file() if SCENARIO == "questions" else []
 
 _sent: Dict[str, List[Dict[str, object]]] = {}  # sender -> [{"message", "answered"}]
 _samples: List[Tuple[float, float, bool]] = []  # (start wall clock, latency ms, ok)
@@ -150,7 +152,7 @@ class Resident(FastHttpUser):
     def on_start(self) -> None:
         self.number = next(_numbers)
         self.random = random.Random(self.number)  # reproducible scenarios per user
-        self.position = (self.number * 37) % max(1, len(QUESTION_LIST))
+        self.position = (self.number * 37) % max(1, len(CONVERSATIONS))
         self.conversation = -1
         self.script: List[Tuple[str, Optional[str]]] = []
 
@@ -158,10 +160,9 @@ class Resident(FastHttpUser):
         self.conversation += 1
         self.sender = f"{RUN_ID}-u{self.number}-c{self.conversation}"
         if SCENARIO == "questions":
-            start = self.position
-            self.position += TURNS
-            self.script = [(QUESTION_LIST[(start + i) % len(QUESTION_LIST)], None)
-                           for i in range(TURNS)]
+            questions = CONVERSATIONS[self.position % len(CONVERSATIONS)]
+            self.position += 1
+            self.script = [(question, None) for question in questions]
             return
         kind = self.random.random()
         if kind < 0.3:

@@ -74,14 +74,23 @@ def conversation_state(tracker: DialogueStateTracker) -> ConversationState:
     return ConversationState(first_in_turn=first_in_turn)
 
 
-def _localized_button(button: Dict[Text, Any], locale: "locales.Locale") -> Dict[Text, Any]:
+def _localized_button(
+    button: Dict[Text, Any], locale: "locales.Locale", values: Optional[Dict[Text, Any]] = None,
+) -> Dict[Text, Any]:
     """A Japanese response's button in ``locale``: a topic's label by its payload's intent,
-    any other title from the locale's ``buttons``; a missing word stays as it was."""
+    any other title from the locale's ``buttons``; a missing word stays as it was. Rasa has
+    already filled a title's facts (署名用（{pin.signing_digits}）), so a locale title with
+    placeholders is compared, and given, filled in."""
     payload = str(button.get("payload") or "")
     title = str(button.get("title") or "")
     intent = payload[1:].split("{", 1)[0] if payload.startswith("/") else ""
-    translated = locale.topics.get(intent) or locale.buttons.get(title) or title
-    return {**button, "title": translated}
+    translated = locale.topics.get(intent) or locale.buttons.get(title)
+    if translated is None and values is not None:
+        for japanese, words in locale.buttons.items():
+            if "{" in japanese and interpolator.interpolate_text(japanese, values) == title:
+                translated = interpolator.interpolate_text(words, values)
+                break
+    return {**button, "title": translated or title}
 
 
 def _later_part(latest: Any) -> bool:
@@ -132,9 +141,9 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         if base is None:
             return None
         values = {**{k: v for k, v in filled_slots.items() if v is not None}, **variables}
-        base["text"] = interpolator.interpolate_text(locale.responses[name], values)
+        base["text"] = interpolator.interpolate_text(locale.response(name, filled_slots), values)
         if base.get("buttons"):
-            base["buttons"] = [_localized_button(button, locale) for button in base["buttons"]]
+            base["buttons"] = [_localized_button(button, locale, values) for button in base["buttons"]]
         return base
 
     async def generate(
@@ -162,6 +171,7 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         language = self._spoken_language(choice.response, filled_slots.get("language"))
         filled_slots["language"] = language
         variables = facts.template_variables(language)
+        variables["spoken_languages"] = locales.spoken_names()
         variables.update(kwargs)
 
         response = None

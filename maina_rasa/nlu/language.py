@@ -9,6 +9,8 @@ the slot changes only when a message carries the entity and keeps its value othe
 * a whole message that only asks to switch ("English", 「日本語」: what the switch buttons
   send, or typed) becomes the payload ``/switch_language{"language": …}``, so the intent is
   certain (responses cannot hold the payload's braces: single braces are placeholders);
+* the text a button of a Japanese answer sends (「なくした」「今日」, the same under a Vietnamese or
+  Korean title) says nothing about the resident's language: only the channel's hint counts;
 * a bare button payload (``/lost_card``) with ``metadata["language"]``: Rasa's
   RegexMessageHandler runs last and keeps only the payload's own entities, so the language
   is written into the payload (``/lost_card{"language": "en"}``). A payload that already has
@@ -19,8 +21,10 @@ metadata (LINE does not for postbacks).
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -38,6 +42,7 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.utils.io import read_yaml_file
 
 from maina import language
 
@@ -55,9 +60,27 @@ def metadata_language(message: Message) -> Optional[str]:
     return None
 
 
+RESPONSES_DIR = Path(__file__).resolve().parents[2] / "data" / "responses"
+
+
+@functools.lru_cache(maxsize=1)
+def button_texts() -> frozenset:
+    """The texts buttons send that are not ``/intent`` payloads (「なくした」「市外へ引っ越す」)."""
+    found = set()
+    for path in sorted(RESPONSES_DIR.glob("*.yml")):
+        for variations in (read_yaml_file(path) or {}).get("responses", {}).values():
+            for variation in variations:
+                found.update(str(b.get("payload", "")).strip() for b in variation.get("buttons") or []
+                             if not str(b.get("payload", "")).startswith("/"))
+    return frozenset(found - {""})
+
+
 def language_entity(text: str, hint: Optional[str] = None) -> Optional[Dict[str, Any]]:
     """The ``language`` entity for typed ``text`` (``hint``: the channel's language), or None."""
-    value = language.detect_language(text) or hint
+    if text.strip() in button_texts():
+        value = hint
+    else:
+        value = language.detect_language(text) or hint
     if value is None:
         return None
     return {"entity": ENTITY, "start": 0, "end": len(text), "value": value, "extractor": NAME}

@@ -124,7 +124,6 @@ def test_every_english_topic_example_is_detected_as_english():
 
 def test_no_japanese_example_is_detected_as_english():
     """Every Japanese sentence (with hiragana) of every group stays Japanese."""
-    from maina import locales
 
     wrong = []
     for path in sorted((ROOT / "data/nlu").glob("*.yml")) + sorted((ROOT / "tests/nlu").glob("*.yml")):
@@ -180,6 +179,16 @@ def test_unclear_text_takes_the_channel_hint():
     assert _language_entities(_run("1990年1月15日", {"language": "en"})) == ["en"]
     assert _language_entities(_run("OK", {"language": "ja"})) == ["ja"]
     assert _language_entities(_run("OK", {"language": "fr"})) == []
+
+
+def test_what_a_button_sends_keeps_the_conversation_language():
+    """「なくした」 under a Vietnamese title (Mất thẻ) is what the button sends, not Japanese."""
+    from maina_rasa.nlu.language import button_texts
+
+    assert {"なくした", "今日", "市外へ引っ越す"} <= button_texts()
+    assert _language_entities(_run("なくした")) == []
+    assert _language_entities(_run("なくした", {"language": "vi"})) == ["vi"]
+    assert _language_entities(_run("カードをなくした")) == ["ja"]  # typed: Japanese
 
 
 def _unpacked(message):
@@ -471,7 +480,6 @@ def test_korean_is_spoken_and_its_codes_are_read():
 
 
 def _japanese_example_files():
-    from maina import locales
 
     other = {"english"} | set(locales.all_locales())
     return [path for folder in ("data/nlu", "tests/nlu") for path in sorted((ROOT / folder).glob("*.yml"))

@@ -36,6 +36,19 @@ def _japanese_text(variations):
     return ""
 
 
+def _japanese_variants(variations):
+    """{"slot=value": text} of the Japanese variations conditioned on another slot."""
+    found = {}
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if any(c.get("name") == "language" and c.get("value") != "ja" for c in conditions):
+            continue
+        for c in conditions:
+            if c.get("name") != "language":
+                found[f"{c['name']}={c['value']}"] = variation.get("text", "")
+    return found
+
+
 def _english_text(variations):
     for variation in variations:
         if any(c.get("name") == "language" and c.get("value") == "en"
@@ -62,6 +75,9 @@ responses:
   utter_lost_card: >-
     Call {hotline.free_dial} in {city.name}; new card in {reissue.duration},
     express from {express_issue.start_date}.
+  utter_pin_locked: "counter-zz {city.name}"
+variants:
+  utter_pin_locked: {pin_kind=signing: "signing-zz {pin.signing_digits}"}
 """, encoding="utf-8")
     monkeypatch.setattr(locales, "LOCALES_DIR", tmp_path)
     locales.reload()
@@ -94,6 +110,25 @@ def test_the_nlg_answers_in_the_locale_with_localized_buttons(sample_locale):
     assert [b["title"] for b in answer["buttons"]] == ["RP-zz", "RF-zz", "CF-zz"]
     other = asyncio.run(nlg.generate("utter_police_report", tracker, "rest"))
     assert other["text"].startswith("If you lost it")  # not translated: English
+
+
+def test_a_variant_follows_its_slot_and_the_plain_text_is_the_rest(sample_locale):
+    assert sample_locale.response("utter_pin_locked", {"pin_kind": "signing"}) == \
+        "signing-zz {pin.signing_digits}"
+    assert sample_locale.response("utter_pin_locked", {"pin_kind": "counter_only"}) == \
+        "counter-zz {city.name}"
+    assert sample_locale.response("utter_police_report", {}) is None
+
+
+def test_a_button_title_with_a_fact_is_translated_filled_in():
+    from maina_rasa.nlg import _localized_button
+
+    locale = locales.Locale("zz", "zz", "test", "", "", "", "",
+                            buttons={"署名用（{pin.signing_digits}）": "signing-zz ({pin.signing_digits})"})
+    button = {"title": "署名用（6〜16桁）", "payload": "/inform"}
+    assert _localized_button(button, locale, {"pin.signing_digits": "6〜16桁"})["title"] == \
+        "signing-zz (6〜16桁)"
+    assert _localized_button(button, locale, {"pin.signing_digits": "4桁"})["title"] == "署名用（6〜16桁）"
 
 
 def test_a_locale_language_is_spoken_and_others_are_routed(sample_locale):
@@ -145,6 +180,11 @@ def test_every_response_and_label_is_translated(code):
     assert not [i for i in topics.catalog() if i not in locale.topics], f"{code}: topic labels"
     assert not [k for k in common.CHANNEL_TEXTS if k not in locale.texts], f"{code}: channel texts"
     assert not set(locale.responses) - set(_responses()), f"{code}: responses that do not exist"
+    variants = {name: sorted(_japanese_variants(v)) for name, v in _responses().items()
+                if _japanese_variants(v)}
+    assert {name: sorted(locale.variants.get(name, {})) for name in variants} == variants, \
+        f"{code}: variants (an answer that changes with a slot) must mirror the Japanese ones"
+    assert set(locale.variants) <= set(variants), f"{code}: variants of answers that do not vary"
 
 
 # The pages' own words: ja/en typed in the JS (the pages speak without config.json), the other
@@ -191,8 +231,13 @@ def test_translations_keep_every_fact_and_type_no_number(code):
     locale = locales.get(code)
     responses = _responses()
     problems = []
-    for name, text in locale.responses.items():
-        japanese = _japanese_text(responses.get(name, []))
+    translations = [(name, text, _japanese_text(responses.get(name, [])))
+                    for name, text in locale.responses.items()]
+    translations += [(f"{name} ({condition})", text,
+                      _japanese_variants(responses.get(name, [])).get(condition, ""))
+                     for name, texts in locale.variants.items() for condition, text in texts.items()]
+    for label, text, japanese in translations:
+        name = label.split(" ")[0]
         wanted = set(PLACEHOLDER.findall(japanese))
         # a translation may also say what the English one adds for foreign residents (the
         # foreign-language line), by the same fact without its _en suffix
@@ -200,19 +245,41 @@ def test_translations_keep_every_fact_and_type_no_number(code):
                             PLACEHOLDER.findall(_english_text(responses.get(name, [])))}
         got = set(PLACEHOLDER.findall(text))
         if wanted - got or got - allowed:
-            problems.append(f"{name}: placeholders missing {sorted(wanted - got)}, "
+            problems.append(f"{label}: placeholders missing {sorted(wanted - got)}, "
                             f"not in the Japanese or English {sorted(got - allowed)}")
         if _digits(text) - _digits(japanese):
-            problems.append(f"{name}: typed numbers {dict(_digits(text) - _digits(japanese))}")
+            problems.append(f"{label}: typed numbers {dict(_digits(text) - _digits(japanese))}")
     assert not problems, f"{code}:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("code", REAL)
 def test_the_words_of_every_fact_a_translation_uses_are_translated(code):
     locale = locales.get(code)
-    used = {name for text in list(locale.responses.values()) + list(locale.texts.values())
-            for name in PLACEHOLDER.findall(text)}
+    texts = list(locale.responses.values()) + list(locale.texts.values()) + \
+        [text for variants in locale.variants.values() for text in variants.values()]
+    used = {name for text in texts for name in PLACEHOLDER.findall(text)}
     untranslated = sorted(key for key in used if "." in key and key not in locale.facts
                           and locales.is_japanese_words(facts.all_facts().get(key).value
                                                         if key in facts.all_facts() else None))
     assert not untranslated, f"{code}: facts with Japanese words to translate: {untranslated}"
+
+
+def test_no_typed_button_payload_carries_a_fact():
+    """A payload is what the bot reads back: a fact in it would be filled in the resident's
+    language (도마코마이시から引っ越す) and no longer be understood."""
+    payloads = [(name, button.get("payload", "")) for name, variations in _responses().items()
+                for variation in variations for button in variation.get("buttons") or []]
+    assert not [(name, p) for name, p in payloads if not p.startswith("/") and "{" in p]
+
+
+@pytest.mark.parametrize("code", REAL)
+def test_a_deadline_reads_as_the_language_writes_a_day(code):
+    """A move or an express-issue deadline with its weekday, never in the Japanese form."""
+    from maina import days
+
+    locale = locales.get(code)
+    assert len(locale.weekdays) == 7 and "{date}" in locale.weekday_format and "{weekday}" in locale.weekday_format
+    text = days.with_weekday(dt.date(2026, 12, 16), code)
+    assert text == locale.weekday_format.format(date=locale.date(dt.date(2026, 12, 16)),
+                                                weekday=locale.weekdays[2])
+    assert "令和" not in text and "（水）" not in text

@@ -100,8 +100,11 @@ def test_english_followup_in_english():
 
 
 def test_a_recognised_only_language_gets_its_hotline_text_and_english_elsewhere():
-    zh = say([user("我的卡丢了怎么办", "other_language")], "utter_other_language", language="zh")
-    assert "0120-0178-27" in zh["text"] and "抱歉" in zh["text"]
+    th = say([user("บัตรหาย", "other_language")], "utter_other_language", language="th")
+    assert "0120-0178-27" in th["text"] and "ขออภัย" in th["text"]
+    # the languages Maina-chan speaks, by their own names, and the same in English
+    assert "简体中文" in th["text"] and "Tiếng Việt" in th["text"] and "(English) I can answer in" in th["text"]
+    assert [b["payload"] for b in th["buttons"]] == ["English", "日本語", "中文", "Tiếng Việt", "한국어"]
     th_other = say([user("the", "lost_card")], "utter_lost_card", language="th")
     assert th_other["text"].startswith("First, call")
 
