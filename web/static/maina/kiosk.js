@@ -144,6 +144,7 @@
       onLanguage: function (answered) { lang = Maina.normLang(answered, config); applyLanguage(); }
     });
     var langMenu = Maina.LanguageMenu({ className: "langmenu", onPick: function (code, name) {
+      if (code === lang) return; // already so: nothing to tell the bot
       lang = Maina.normLang(code, config);
       applyLanguage();
       activity();

@@ -455,6 +455,7 @@
     titles.appendChild(title); titles.appendChild(subtitle);
     header.appendChild(titles);
     var langMenu = LanguageMenu({ className: "langmenu", onPick: function (code, name) {
+      if (code === lang) return; // already so: nothing to tell the bot
       lang = normLang(code, loaded);
       applyLanguage();
       conversation.say(switchPayload(code), name); // the bot keeps the conversation in it
