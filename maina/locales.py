@@ -18,11 +18,16 @@ texts: {my_number_warning: ..., ...}         # the channels' own texts
 responses: {utter_lost_card: "...", ...}     # every answer, with the same {placeholders}
 variants:                                    # where the Japanese answer changes with a slot
   utter_pin_locked: {pin_kind=signing: "...", pin_kind=user: "..."}
+menu: {lost_card: 丢失・被盗, ...}            # the main menu's short labels (maina/topics.yml menu:)
+ui: {widget: {send: 发送, ...}, kiosk: {...}} # the web pages' words (widget.js/kiosk.js STRINGS)
 ```
 
 ``variants`` mirror the Japanese response's variations that have a condition on a slot other
 than ``language`` (``utter_pin_locked`` by ``pin_kind``): keyed ``slot=value``; the
 ``responses`` text is the answer when no variant's condition holds.
+
+``ui`` is served to the pages in config.json (maina_rasa/channels/web.py): ``{group.key}``
+fact placeholders are filled there, ``{n}``, ``{year}`` … by the page.
 
 Only words are translated: numbers, fees, phone numbers, hours and dates still come from
 facts/facts.yml (a placeholder such as ``{fee.reissue}``). Plain Python, no Rasa.
@@ -41,6 +46,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES_DIR = ROOT / "locales"
 BUILT_IN = ("ja", "en")  # Japanese (the source) and English (Rasa variations)
+BUILT_IN_NAMES = {"ja": "日本語", "en": "English"}  # each language's name in itself
 # A fact value in Japanese words (kana or kanji) must be translated; digits, phone numbers,
 # hours such as 9:30〜20:00 and addresses on the web read the same in every language.
 _JAPANESE_WORDS = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
@@ -63,6 +69,8 @@ class Locale:
     texts: Mapping[str, str] = field(default_factory=dict)
     responses: Mapping[str, str] = field(default_factory=dict)
     variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    menu: Mapping[str, str] = field(default_factory=dict)
+    ui: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def response(self, name: str, slots: Mapping[str, Any]) -> Optional[str]:
         """The text of response ``name`` for these slot values: the variant whose
@@ -105,6 +113,9 @@ def _load(path: Path) -> Locale:
         responses={str(k): str(v) for k, v in (raw.get("responses") or {}).items()},
         variants={str(name): {str(k): str(v) for k, v in (texts or {}).items()}
                   for name, texts in (raw.get("variants") or {}).items()},
+        menu={str(k): str(v) for k, v in (raw.get("menu") or {}).items()},
+        ui={str(page): {str(k): str(v) for k, v in (texts or {}).items()}
+            for page, texts in (raw.get("ui") or {}).items()},
     )
 
 
@@ -129,6 +140,9 @@ def spoken_names() -> str:
     """「日本語 / English / 简体中文 / …」: each spoken language by its own name, for the answer
     to a resident whose language Maina-chan does not speak yet."""
     return " / ".join(("日本語", "English") + tuple(get(code).name for code in all_locales()))
+def names() -> Dict[str, str]:
+    """Every spoken language's name in itself, ja and en first: 日本語, English, 简体中文, …"""
+    return {**BUILT_IN_NAMES, **{code: locale.name for code, locale in all_locales().items()}}
 
 
 def is_japanese_words(value: Any) -> bool:

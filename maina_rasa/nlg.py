@@ -38,6 +38,8 @@ SUGGESTION_RESPONSES = {"utter_ask_rephrase": (3, 0.1), "utter_out_of_scope": (3
 # (a 「ありがとう」 or an ask-back in between does not drop it).
 TOPIC_MEMORY_TURNS = 3
 TOPIC_KEY, SITUATIONS_KEY = "topic", "situations"
+# The conversation's language (the slot) on every answer: the web pages follow it (docs/web.md).
+LANGUAGE_KEY = "language"
 NLU_FALLBACK = "nlu_fallback"
 
 
@@ -152,6 +154,7 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         filled_slots = dict(tracker.current_slot_values())
+        conversation_language = filled_slots.get("language") or "ja"
         latest = tracker.latest_message
         ranking = (latest.parse_data or {}).get("intent_ranking") or [] if latest else []
         state = conversation_state(tracker)
@@ -194,6 +197,7 @@ class FactsNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
                 else topics.button(name, language) for name in picked
             ]
         response[TOPIC_KEY] = choice.topic
+        response[LANGUAGE_KEY] = conversation_language
         if choice.situations:
             response[SITUATIONS_KEY] = list(choice.situations)
         return response

@@ -8,6 +8,9 @@
   "input_channel"?: str}`` → ``[{"recipient_id": …, "text": …, "buttons"?: …}, …]``
 * ``POST /webhooks/rest/webhook?stream=true`` still works: one JSON message per line
   (``text/event-stream``, as in Rasa), with the same notices and apology as the plain call.
+* Two extra keys on a bot message, which clients of Rasa's format may ignore: ``"language"``,
+  the conversation's language (the ``language`` slot: ``ja``, ``en``, ``zh`` …) on every message
+  of an answer, which the web pages follow (docs/web.md); ``"feedback"`` (maina_rasa/feedback.py).
 
 Differences from Rasa's ``RestInput``:
 
@@ -55,12 +58,41 @@ from maina_rasa.channels.common import (
     prepare_user_message,
 )
 from maina_rasa.feedback import FeedbackCollectingOutputChannel, FeedbackQueueOutputChannel
+from maina_rasa.nlg import LANGUAGE_KEY
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class LanguageOutputMixin:
+    """Puts the conversation's language, which the NLG records on every answer (``"language"``),
+    on each message the channel emits for that answer: Rasa's output channels drop unknown keys."""
+
+    _answer_language: Optional[str] = None
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        language = message.get(LANGUAGE_KEY)
+        self._answer_language = language if isinstance(language, str) else None
+        try:
+            await super().send_response(recipient_id, message)  # type: ignore[misc]
+        finally:
+            self._answer_language = None
+
+    async def _persist_message(self, message: Dict[Text, Any]) -> None:
+        if self._answer_language and LANGUAGE_KEY not in message:
+            message = {**message, LANGUAGE_KEY: self._answer_language}
+        await super()._persist_message(message)  # type: ignore[misc]
+
+
+class RestCollectingOutputChannel(LanguageOutputMixin, FeedbackCollectingOutputChannel):
+    """The answers of one REST turn, each message with its language and feedback offer."""
+
+
+class RestQueueOutputChannel(LanguageOutputMixin, FeedbackQueueOutputChannel):
+    """The streamed REST turn's queue, each message with its language and feedback offer."""
 
 
 class BadRequest(Exception):
@@ -230,7 +262,7 @@ class GuardedRestInput(RestInput):
         prepared = self._prepare(valid)
         messages = [self._bot_message(valid.sender_id, t) for t in prepared.notices]
         if prepared.call_rasa:
-            collector = FeedbackCollectingOutputChannel()  # answers keep their 「役に立った？」 offer
+            collector = RestCollectingOutputChannel()  # answers keep their language and 「役に立った？」
             await self._run_turn(on_new_message, prepared, valid, collector)
             messages.extend(collector.messages)
             for text in prepared.after_turn(len(collector.messages)):
@@ -253,7 +285,7 @@ class GuardedRestInput(RestInput):
             async def turn() -> None:
                 try:
                     await self._run_turn(
-                        on_new_message, prepared, valid, FeedbackQueueOutputChannel(queue)
+                        on_new_message, prepared, valid, RestQueueOutputChannel(queue)
                     )
                 finally:
                     await queue.put(done)

@@ -13,7 +13,9 @@ Rasa mounts every input channel's blueprint at ``urljoin("/webhooks/", url_prefi
 * ``GET /kiosk/``  full-screen office-tablet page
 * ``GET /static/maina/<file>`` widget.js, widget.css, kiosk.js, kiosk.css, maina.svg, …
 * ``GET /static/maina/config.json`` numbers and labels the pages show, built from
-  ``maina.facts`` (facts/facts.yml) so that no phone number is typed into JS or HTML.
+  ``maina.facts`` (facts/facts.yml) so that no phone number is typed into JS or HTML, the main
+  menu (maina/topics.yml ``menu:``) and the languages of the language menu with the pages'
+  words in the languages of locales/ (``ui:``).
 
 No message handling: messages go to Rasa's REST channel (``/webhooks/rest/webhook``).
 """
@@ -32,6 +34,8 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from maina import locales, topics
+from maina.placeholders import PLACEHOLDER
 from maina_rasa import startup
 
 try:  # Rasa's `--cors` (sanic-cors) must not add a second Access-Control-Allow-Origin
@@ -44,16 +48,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 DEFAULT_IDLE_SECONDS = 90
 MIN_IDLE_SECONDS, MAX_IDLE_SECONDS = 3, 3600
-
-# Main topics of the kiosk home screen: (payload, Japanese label, English label).
-KIOSK_MENU = (
-    ("/lost_card", "なくした・盗まれた", "Lost or stolen"),
-    ("/ask_my_expiry", "有効期限を調べる", "Check my expiry date"),
-    ("/pin_overview", "暗証番号", "PINs"),
-    ("/konbini_what", "コンビニで証明書", "Certificates at stores"),
-    ("/address_name_change", "引っ越し・名前が変わった", "Moved or changed my name"),
-    ("/contact_city", "窓口・電話番号", "City office and phone"),
-)
 
 # Facts copied into config.json: (JSON section, JSON key, fact key).
 CONFIG_FACTS = (
@@ -117,8 +111,28 @@ def content_security_policy(bot_origin: Optional[Text]) -> Text:
     )
 
 
+def _with_facts(text: Text, language: Text) -> Text:
+    """A page text with its ``{group.key}`` fact placeholders filled in ``language``; the
+    page's own placeholders (``{n}``, ``{year}`` …) stay for the page to fill."""
+    from maina import facts
+
+    variables = facts.template_variables(language)
+    return PLACEHOLDER.sub(lambda m: variables.get(m.group(1), m.group(0)), text)
+
+
+def ui_texts() -> Dict[Text, Dict[Text, Dict[Text, Text]]]:
+    """The words of the pages in the languages of locales/ (``ui:``); ja and en are built
+    into widget.js and kiosk.js, so that the pages speak even when config.json is missing."""
+    return {
+        code: {page: {key: _with_facts(text, code) for key, text in texts.items()}
+               for page, texts in locale.ui.items()}
+        for code, locale in locales.all_locales().items()
+    }
+
+
 def build_config(idle_seconds: int = DEFAULT_IDLE_SECONDS) -> Dict[Text, Any]:
-    """What the pages may show: numbers from facts/facts.yml, kiosk settings and menu."""
+    """What the pages may show: numbers from facts/facts.yml, kiosk settings and menu, the
+    languages of the language menu and their words."""
     from maina import facts  # imported here so that a facts error shows up per request
 
     config: Dict[Text, Any] = {"city": {}, "hotline": {}}
@@ -127,9 +141,13 @@ def build_config(idle_seconds: int = DEFAULT_IDLE_SECONDS) -> Dict[Text, Any]:
             config[section][key] = facts.value(fact_key)
         except facts.FactsError:
             logger.warning("config.json: fact %s is missing", fact_key)
+    spoken = locales.spoken()
+    config["languages"] = [{"code": code, "name": name} for code, name in locales.names().items()]
+    config["ui"] = ui_texts()
     config["kiosk"] = {
         "idle_seconds": idle_seconds,
-        "menu": [{"payload": p, "ja": ja, "en": en} for p, ja, en in KIOSK_MENU],
+        "menu": [{"payload": item.payload, "labels": {code: item.label(code) for code in spoken}}
+                 for item in topics.menu()],
     }
     return config
 

@@ -4,12 +4,16 @@
 
 WebPages is mounted exactly as Rasa mounts input channels (rasa.core.channels.channel.register
 with route "/webhooks/"); POST /webhooks/rest/webhook answers a few canned replies in the
-shape Rasa's REST channel uses ([{"recipient_id", "text"?, "buttons"?}]). No model, no training.
+shape Rasa's REST channel uses ([{"recipient_id", "text"?, "buttons"?, "language"}]), each
+message with the conversation's language as the real bot decides it (roughly): the language
+menu's /switch_language payload, else Japanese for Japanese script, else the page's hint.
+No model, no training.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
@@ -30,6 +34,11 @@ from maina_rasa.channels.web import WebPages  # noqa: E402
 
 FEEDBACK_REF = "00000000000000f1"
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+SWITCH = re.compile(r"^/switch_language(\{.*\})$")
+KANA = re.compile("[\u3041-\u30ff]")
+SWITCHED = {"ja": "日本語で答えるね！", "en": "OK, I'll answer in English!",
+            "zh": "好的，我用中文回答哦！", "vi": "Được rồi, mình sẽ trả lời bằng tiếng Việt nhé!",
+            "ko": "좋아요, 한국어로 대답할게요!"}
 
 
 def _reply(sender: str, text: str, buttons: List[Dict[str, str]] | None = None) -> Dict[str, Any]:
@@ -46,7 +55,21 @@ class CannedBot:
         self.asked: Dict[str, str] = {}
         self.birth: Dict[str, str] = {}
 
+    def language(self, text: str, hint: str) -> str:
+        switch = SWITCH.match(text)
+        if switch:
+            return str(json.loads(switch.group(1)).get("language") or "ja")
+        if not DATE.search(text) and KANA.search(text):
+            return "ja"
+        return hint
+
     def answer(self, sender: str, text: str, language: str) -> List[Dict[str, Any]]:
+        if SWITCH.match(text):
+            return [_reply(sender, SWITCHED.get(language, SWITCHED["en"]))]
+        if language == "zh" and text == "/lost_card":
+            free_dial = facts.value("hotline.free_dial")
+            return [_reply(sender, f"首先请马上打个人编号综合免费电话 {free_dial}，让他们停用卡的功能吧！",
+                           [{"title": "补办手续", "payload": "/reissue_procedure"}])]
         en = language == "en"
         free_dial, tel, office = (
             facts.value("hotline.free_dial"),
@@ -118,10 +141,10 @@ def create_app(name: str = "maina_fake_bot", delay: float = 0.3, cors: str = "*"
     async def webhook(request: Request) -> HTTPResponse:
         body = request.json or {}
         sender, text = str(body.get("sender", "default")), str(body.get("message", ""))
-        language = ((body.get("metadata") or {}).get("language")) or "ja"
+        language = bot.language(text, ((body.get("metadata") or {}).get("language")) or "ja")
         app.ctx.received.append(body)
         await asyncio.sleep(delay)  # long enough to see the typing indicator
-        return json_response(bot.answer(sender, text, language))
+        return json_response([{**m, "language": language} for m in bot.answer(sender, text, language)])
 
     @app.post("/webhooks/feedback/webhook")
     async def rated(request: Request) -> HTTPResponse:

@@ -187,6 +187,8 @@ def test_config_json_comes_from_facts():
     payloads = [item["payload"] for item in config["kiosk"]["menu"]]
     assert payloads == ["/lost_card", "/ask_my_expiry", "/pin_overview", "/konbini_what",
                         "/address_name_change", "/contact_city"]
+    assert [lang["code"] for lang in config["languages"]][:2] == ["ja", "en"]
+    assert {"zh", "vi", "ko"} <= set(config["ui"])
     assert config == build_config(45)
 
 
@@ -413,9 +415,27 @@ def _open_widget(tab: Tab):
 
 
 def _ask(tab: Tab, text: str) -> None:
-    box = tab.page.get_by_role("textbox", name=re.compile("質問を入力|Type your question"))
+    box = tab.page.get_by_role("textbox", name=re.compile("質問を入力|Type your question|输入问题"))
     box.fill(text)
     box.press("Enter")
+
+
+LANGUAGE_NAMES = ["日本語", "English", "한국어", "Tiếng Việt", "简体中文"]  # config.json order
+LANGUAGE_MENU = re.compile(r"^(言語|Language|语言|Ngôn ngữ|언어): ")
+SWITCH_TO = '/switch_language{"language":"%s"}'
+CHINESE = re.compile("[\u4e00-\u9fff]")
+
+
+def _pick_language(scope, name: str, tap: bool = False) -> None:
+    """Open the language menu (the button showing the current language) and press ``name``."""
+    from playwright.sync_api import expect
+
+    toggle = scope.get_by_role("button", name=LANGUAGE_MENU)
+    (toggle.tap if tap else toggle.click)()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    option = scope.locator(".lang-option", has_text=name)
+    (option.tap if tap else option.click)()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
 
 
 # ------------------------------------------------------------------------------------------
@@ -528,24 +548,90 @@ def test_chat_at_360px_has_no_horizontal_scroll(new_tab):
     page.screenshot(path=str(_artifact("chat-360.png")))
 
 
-def test_chat_english_toggle_sets_language(new_tab):
+def test_chat_language_menu_switches_to_english_and_follows_the_bot_back(new_tab):
+    """English from the menu (the switch goes to the bot); a Japanese question gets a Japanese
+    answer, and the page follows the language the bot answered in."""
     from playwright.sync_api import expect
 
     tab = new_tab()
     tab.goto("/chat/")
     _open_widget(tab)
     widget = _widget(tab)
-    widget.get_by_role("button", name="Switch to English").click()
+    _pick_language(widget, "English")
     expect(widget.get_by_role("button", name="Send")).to_be_visible()
     expect(widget.locator(".maina")).to_have_attribute("lang", "en")
-    _ask(tab, "I lost my card")
     tab.wait_sent(1)
-    assert tab.sent[0]["metadata"] == {"language": "en"}
-    expect(widget.locator(".msg.bot")).to_have_count(2)  # welcome + answer
-    widget.get_by_role("button", name="日本語に切り替える").click()
-    _ask(tab, "カードをなくしました")
+    assert tab.sent[0]["message"] == SWITCH_TO % "en" and tab.sent[0]["metadata"] == {"language": "en"}
+    expect(widget.locator(".msg.user").last).to_have_text(re.compile("English$"))
+    expect(widget.locator(".msg.bot")).to_have_count(2)  # welcome + the switch's answer
+    _ask(tab, "I lost my card")
     tab.wait_sent(2)
-    assert tab.sent[1]["metadata"] == {"language": "ja"}
+    assert tab.sent[1]["metadata"] == {"language": "en"}
+    expect(widget.locator(".msg.bot")).to_have_count(3)
+    _ask(tab, "カードをなくしました")
+    tab.wait_sent(3)
+    expect(widget.locator(".maina")).to_have_attribute("lang", "ja")  # the bot answered in Japanese
+    expect(widget.get_by_role("button", name="送信")).to_be_visible()
+    expect(widget.get_by_role("button", name=LANGUAGE_MENU)).to_contain_text("日本語")
+
+
+def test_chat_language_menu_in_chinese_gives_chinese_words_and_answers(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    _open_widget(tab)
+    widget = _widget(tab)
+    toggle = widget.get_by_role("button", name=LANGUAGE_MENU)
+    toggle.click()
+    options = widget.locator(".lang-option")
+    assert options.all_inner_texts() == LANGUAGE_NAMES
+    expect(options.filter(has_text="日本語")).to_have_attribute("aria-current", "true")
+    expect(options.filter(has_text="简体中文")).to_have_attribute("lang", "zh")
+    options.filter(has_text="简体中文").click()
+    expect(widget.locator(".maina")).to_have_attribute("lang", "zh")
+    expect(widget.get_by_role("button", name="发送")).to_be_visible()
+    expect(widget.get_by_role("textbox", name="输入问题")).to_have_attribute("placeholder", "请在这里写下你的问题")
+    expect(toggle).to_contain_text("简体中文")
+    tab.wait_sent(1)
+    assert tab.sent[0]["message"] == SWITCH_TO % "zh" and tab.sent[0]["metadata"] == {"language": "zh"}
+    expect(widget.locator(".msg.bot").last).to_contain_text("中文")  # 好的，我用中文回答哦！
+    _ask(tab, "/lost_card")
+    tab.wait_sent(2)
+    assert tab.sent[1]["metadata"] == {"language": "zh"}
+    answer = widget.locator(".msg.bot").filter(has_text=facts.value("hotline.free_dial")).last
+    expect(answer).to_contain_text("免费电话")
+    expect(widget.locator(".maina")).to_have_attribute("lang", "zh")  # the bot kept Chinese
+
+
+def test_chat_language_menu_by_keyboard(new_tab):
+    """Enter opens the list on the current language, arrows move, Escape closes it (and not
+    the chat) with the focus back on the menu button."""
+    from playwright.sync_api import expect
+
+    tab = new_tab()
+    tab.goto("/chat/")
+    _open_widget(tab)
+    widget, page = _widget(tab), tab.page
+    toggle = widget.get_by_role("button", name=LANGUAGE_MENU)
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(widget.locator(".lang-option", has_text="日本語")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(widget.locator(".lang-option", has_text="English")).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(widget.locator(".lang-option", has_text="简体中文")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(toggle).to_be_focused()
+    expect(widget.locator(".panel")).to_be_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # English
+    expect(widget.locator(".maina")).to_have_attribute("lang", "en")
+    expect(toggle).to_be_focused()
 
 
 def test_chat_network_down_shows_city_office_number(new_tab):
@@ -801,18 +887,50 @@ def test_kiosk_date_picker_appears_only_when_the_bot_asks_a_date(new_tab):
     assert page.evaluate("MainaKiosk.askedDate({custom: {input: 'date', kind: 'stay'}})") == "stay"
 
 
-def test_kiosk_english_toggle(new_tab):
+def test_kiosk_language_menu_english(new_tab):
     from playwright.sync_api import expect
 
     tab = new_tab(touch=True)
     page = _kiosk(tab)
-    page.get_by_role("button", name="Switch to English").tap()
+    _pick_language(page, "English", tap=True)
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_role("button", name="Lost or stolen").tap()
+    expect(page.locator("#home")).to_be_visible()  # the switch goes to the bot; the menu stays
     tab.wait_sent(1)
-    assert tab.sent[0]["metadata"] == {"language": "en"} and tab.sent[0]["message"] == "/lost_card"
+    assert tab.sent[0]["message"] == SWITCH_TO % "en"
+    page.get_by_role("button", name="Lost or stolen").tap()
+    tab.wait_sent(2)
+    assert tab.sent[1]["metadata"] == {"language": "en"} and tab.sent[1]["message"] == "/lost_card"
+    assert tab.sent[1]["sender"] == tab.sent[0]["sender"]
     page.get_by_role("button", name="Start over").tap()
     expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.get_by_role("button", name=LANGUAGE_MENU)).to_contain_text("日本語")
+
+
+def test_kiosk_language_menu_in_chinese_gives_chinese_words_menu_and_answers(new_tab):
+    from playwright.sync_api import expect
+
+    tab = new_tab(touch=True)
+    page = _kiosk(tab)
+    _pick_language(page, "简体中文", tap=True)
+    expect(page.locator("html")).to_have_attribute("lang", "zh")
+    expect(page.locator("#home-title")).to_have_text("请选择你想了解的内容")
+    expect(page.get_by_role("button", name="从头开始")).to_be_visible()
+    labels = [b.inner_text() for b in page.locator("#menu button").all()]
+    assert labels == ["丢失・被盗", "查有效期", "密码", "便利店开证明", "搬家・改名了", "窗口・电话号码"]
+    for button in page.locator("button:visible").all():
+        box = button.bounding_box()
+        assert box["height"] >= 48 and box["width"] >= 48, (button.inner_text(), box)
+    page.screenshot(path=str(_artifact("kiosk-zh.png")))
+    page.get_by_role("button", name="丢失・被盗").tap()
+    tab.wait_sent(2)
+    assert tab.sent[0]["message"] == SWITCH_TO % "zh"
+    assert tab.sent[1]["message"] == "/lost_card" and tab.sent[1]["metadata"] == {"language": "zh"}
+    free_dial = facts.value("hotline.free_dial")
+    answer = page.locator(".msg.bot").filter(has_text=free_dial).last
+    expect(answer).to_contain_text("免费电话")
+    assert CHINESE.search(answer.inner_text())
+    expect(page.get_by_role("button", name="菜单")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "zh")
 
 
 def test_kiosk_idle_reset_new_sender(new_tab):
@@ -881,8 +999,12 @@ def test_axe_chat_page(new_tab):
     _ask(tab, "カードをなくしました")
     expect(_widget(tab).locator(".msg.bot")).to_have_count(2)
     _axe(tab, "chat, answer")
-    _widget(tab).get_by_role("button", name="Switch to English").click()
-    _axe(tab, "chat, English")
+    _widget(tab).get_by_role("button", name=LANGUAGE_MENU).click()
+    _axe(tab, "chat, language menu open")
+    _widget(tab).locator(".lang-option", has_text="简体中文").click()
+    expect(_widget(tab).locator(".maina")).to_have_attribute("lang", "zh")
+    expect(_widget(tab).locator(".msg.bot")).to_have_count(3)
+    _axe(tab, "chat, Chinese")
 
 
 def test_axe_kiosk_page(new_tab):
@@ -894,8 +1016,17 @@ def test_axe_kiosk_page(new_tab):
     page.get_by_role("button", name="有効期限を調べる").tap()
     expect(page.locator("#picker")).to_be_visible()
     _axe(tab, "kiosk picker")
-    page.get_by_role("button", name="Switch to English").tap()
+    page.get_by_role("button", name=LANGUAGE_MENU).tap()
+    _axe(tab, "kiosk language menu open")
+    page.locator(".lang-option", has_text="English").tap()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#typing")).to_be_hidden()  # the switch answered (the indicator pulses)
     _axe(tab, "kiosk English")
+    _pick_language(page, "한국어", tap=True)
+    expect(page.locator("html")).to_have_attribute("lang", "ko")
+    tab.wait_sent(3)
+    expect(page.locator("#typing")).to_be_hidden()
+    _axe(tab, "kiosk Korean")
 
 
 def test_widget_keyboard_only(new_tab):

@@ -187,6 +187,41 @@ def test_every_response_and_label_is_translated(code):
     assert set(locale.variants) <= set(variants), f"{code}: variants of answers that do not vary"
 
 
+# The pages' own words: ja/en typed in the JS (the pages speak without config.json), the other
+# languages in the locale's `ui:` with exactly the keys of the English words.
+PAGES = {"widget": ROOT / "web/static/maina/widget.js", "kiosk": ROOT / "web/static/maina/kiosk.js"}
+
+
+def _english_page_keys(path):
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\n    en: {") + len("\n    en: {")
+    block = text[start:text.index("\n    }\n", start)]
+    return re.findall(r"(?:^|[{,])\s*([A-Za-z][A-Za-z0-9]*)\s*:", block, re.M)
+
+
+def test_the_page_keys_are_read_from_the_english_words():
+    assert {"placeholder", "send", "welcome", "helpful", "error", "language"} <= set(
+        _english_page_keys(PAGES["widget"]))
+    assert {"homeTitle", "restart", "idleCount", "dateValue"} <= set(_english_page_keys(PAGES["kiosk"]))
+
+
+@pytest.mark.parametrize("code", REAL)
+def test_every_menu_label_and_word_of_the_web_pages_is_translated(code):
+    locale = locales.get(code)
+    assert not [i.intent for i in topics.menu() if not locale.menu.get(i.intent)], f"{code}: menu labels"
+    assert not set(locale.menu) - set(topics.main_topics()), f"{code}: menu labels of no menu item"
+    for page, path in PAGES.items():
+        wanted = _english_page_keys(path)
+        words = locale.ui.get(page, {})
+        assert not [k for k in wanted if not words.get(k)], f"{code}: ui.{page} words missing"
+        assert not set(words) - set(wanted), f"{code}: ui.{page} words the page does not have"
+        typed = [k for k, v in words.items() if PHONE_LIKE.search(v)]
+        assert not typed, f"{code}: ui.{page} types a number instead of a fact: {typed}"
+
+
+PHONE_LIKE = re.compile(r"\d{2,}-\d")
+
+
 def _digits(text):
     return Counter(re.findall(r"\d+", PLACEHOLDER.sub(" ", text)))
 

@@ -107,3 +107,11 @@ def test_a_recognised_only_language_gets_its_hotline_text_and_english_elsewhere(
     assert [b["payload"] for b in th["buttons"]] == ["English", "日本語", "中文", "Tiếng Việt", "한국어"]
     th_other = say([user("the", "lost_card")], "utter_lost_card", language="th")
     assert th_other["text"].startswith("First, call")
+
+
+def test_every_answer_records_the_conversations_language():
+    """The slot, not the language of the text said: a Thai conversation answered in English
+    is still Thai (the web pages show the nearest language they have)."""
+    assert say([user("カードなくした", "lost_card")], "utter_lost_card")["language"] == "ja"
+    assert say([user("I lost my card", "lost_card")], "utter_lost_card", language="en")["language"] == "en"
+    assert say([user("the", "lost_card")], "utter_lost_card", language="th")["language"] == "th"

@@ -145,6 +145,38 @@ def test_plain_message_reaches_rasa_and_returns_rasa_format():
     assert message.metadata == {"language": "ja"}
 
 
+class AnsweringRasa:
+    """Answers the way Rasa hands an NLG answer to the channel: with its metadata keys."""
+
+    def __init__(self, *answers: dict) -> None:
+        self.answers = answers
+
+    async def __call__(self, message: UserMessage) -> None:
+        for answer in self.answers:
+            await message.output_channel.send_response(message.sender_id, dict(answer))
+
+
+def test_every_message_of_an_answer_carries_the_conversations_language():
+    """The NLG's "language" (the slot) is on each message of the answer, plain and streamed;
+    everything else is Rasa's format; a message without one (a channel notice) has none."""
+    zh = {"text": "第一段\n\n第二段", "language": "zh", "topic": "lost_card",
+          "utter_action": "utter_lost_card"}
+    buttons = {"text": "选一个吧", "buttons": [{"title": "再发行", "payload": "/reissue_procedure"}],
+               "language": "zh"}
+    rasa = AnsweringRasa(zh, buttons, {"text": "没有语言"})
+    status, body = post(rasa, {"sender": "web-zh", "message": f"{VALID} 我的卡丢了",
+                               "metadata": {"language": "zh"}})
+    assert status == 200
+    assert [m.get("language") for m in body] == [None, "zh", "zh", "zh", None]  # notice, answers, other
+    assert body[2] == {"recipient_id": "web-zh", "text": "第二段", "language": "zh"}
+    assert body[3] == {"recipient_id": "web-zh", "text": "选一个吧", "language": "zh",
+                       "buttons": [{"title": "再发行", "payload": "/reissue_procedure"}]}
+    assert "topic" not in body[1] and "utter_action" not in body[1]
+    status, text = asyncio.run(_post(AnsweringRasa(zh), {"sender": "web-zh", "message": "丢了"},
+                                     query="?stream=true"))
+    assert [m.get("language") for m in _stream_lines(text)] == ["zh", "zh"]
+
+
 def test_credentials_create_the_channel():
     channel = GuardedRestInput.from_credentials({"max_body_bytes": 1000, "max_message_chars": 50})
     assert isinstance(channel, GuardedRestInput)

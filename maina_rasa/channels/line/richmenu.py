@@ -36,10 +36,10 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from maina import topics
 from maina_rasa.channels.line.api import API_BASE_URL, LineApiClient, default_data_api_base
 
 DEFAULT_DIR = Path(__file__).resolve().parent
@@ -55,22 +55,10 @@ MENU_NAME = "maina-main-menu"
 CHAT_BAR_TEXT = "メニューをひらく"  # ≤ 14 characters
 
 
-@dataclass(frozen=True)
-class Tile:
-    label: str  # drawn on the tile, action label and displayText (≤ 20 chars)
-    payload: str  # Rasa intent sent as postback data
-    icon: str
-    color: Tuple[int, int, int]
-
-
-TILES: Tuple[Tile, ...] = (
-    Tile("なくした・盗まれた", "/lost_card", "card", (233, 84, 100)),
-    Tile("有効期限を調べる", "/ask_my_expiry", "calendar", (242, 153, 74)),
-    Tile("暗証番号", "/pin_overview", "lock", (86, 166, 120)),
-    Tile("コンビニで証明書", "/konbini_what", "document", (64, 160, 196)),
-    Tile("引っ越し・名前が変わった", "/address_name_change", "house", (108, 122, 204)),
-    Tile("窓口・電話番号", "/contact_city", "phone", (150, 106, 190)),
-)
+# The tiles: the main menu of every channel (maina/topics.yml ``menu:``: Japanese label drawn
+# on the tile and used as action label and displayText (≤ 20 characters), intent payload sent as
+# postback data, icon and colour).
+TILES: Tuple[topics.MenuItem, ...] = topics.menu()
 COLUMNS = 3
 ROWS = 2
 
@@ -115,9 +103,9 @@ def build_rich_menu(height: int = HEIGHT_FULL) -> Dict[str, Any]:
                 "bounds": {"x": x, "y": y, "width": w, "height": h},
                 "action": {
                     "type": "postback",
-                    "label": tile.label,
+                    "label": tile.ja,
                     "data": tile.payload,
-                    "displayText": tile.label,
+                    "displayText": tile.ja,
                 },
             }
         )
@@ -259,7 +247,7 @@ def render_image(font_path: str, height: int = HEIGHT_FULL) -> bytes:
     tile_h = boxes[0][3]
     font_size = max(40, int(tile_h * (0.13 if height >= HEIGHT_FULL else 0.17)))
     font = load_font(font_path, font_size)
-    all_labels = "".join(t.label for t in TILES)
+    all_labels = "".join(t.ja for t in TILES)
     if not _has_glyphs(font, all_labels):
         raise RichMenuError(
             f"font {font_path} has no Japanese glyphs; pass --font with a CJK font "
@@ -271,7 +259,7 @@ def render_image(font_path: str, height: int = HEIGHT_FULL) -> bytes:
         draw.rounded_rectangle(
             (x + gap, y + gap, x + w - gap, y + h - gap), radius=h // 12, fill=tile.color
         )
-        lines = _wrap(tile.label, font, int(w * 0.88))
+        lines = _wrap(tile.ja, font, int(w * 0.88))
         line_h = int(font_size * 1.25)
         text_h = line_h * len(lines)
         icon_half = int(min(w, h) * (0.2 if height >= HEIGHT_FULL else 0.16))

@@ -4,6 +4,8 @@
  * 「最初から」 button, an automatic reset after idle time (?idle=SECONDS, data-idle, or the
  * server's idle_seconds; default 90) with a countdown, and nothing in browser storage.
  * Uses the core of widget.js (window.MainaChat); no dependencies, no build step.
+ * Words: Japanese and English below, other languages from config.json (`ui.<code>.kiosk`,
+ * locales/<code>.yml); {name} placeholders are filled by MainaChat.fill.
  */
 (function () {
   "use strict";
@@ -15,32 +17,28 @@
     ja: {
       title: "マイナちゃん", subtitle: "マイナンバーカードのご案内", homeTitle: "知りたいことをえらんでね",
       talkTitle: "マイナちゃんとの会話", restart: "最初から", menu: "メニュー", log: "会話",
-      lang: "English", langLang: "en", langLabel: "Switch to English",
-      idleTitle: "まもなく最初の画面にもどります", idleContinue: "つづける",
-      idleCount: function (n) { return "あと " + n + " 秒"; },
-      picker: { birth: "生年月日をえらんでね", issue: "カードを受け取った日（交付日）をえらんでね",
-        application: "カードを申請した日をえらんでね", stay: "在留期限（在留期間の満了日）をえらんでね" },
+      language: "言語",
+      idleTitle: "まもなく最初の画面にもどります", idleContinue: "つづける", idleCount: "あと {n} 秒",
+      pickerBirth: "生年月日をえらんでね", pickerIssue: "カードを受け取った日（交付日）をえらんでね",
+      pickerApplication: "カードを申請した日をえらんでね", pickerStay: "在留期限（在留期間の満了日）をえらんでね",
       year: "年", month: "月", day: "日", pickerSend: "この日付で送る", pickerCancel: "とじる",
       yearMinus10: "10年前へ", yearMinus1: "1年前へ", yearPlus1: "1年後へ", yearPlus10: "10年後へ",
       monthMinus: "前の月へ", monthPlus: "次の月へ", dayMinus: "前の日へ", dayPlus: "次の日へ",
-      yearValue: function (y, era) { return y + "年（" + era + "）"; },
-      monthValue: function (m) { return m + "月"; }, dayValue: function (d) { return d + "日"; },
-      dateValue: function (y, m, d, era) { return y + "年（" + era + "）" + m + "月" + d + "日"; }
+      yearValue: "{year}年（{era}）", monthValue: "{month}月", dayValue: "{day}日",
+      dateValue: "{year}年（{era}）{month}月{day}日"
     },
     en: {
       title: "Maina-chan", subtitle: "My Number Card guide", homeTitle: "What would you like to know?",
       talkTitle: "Conversation with Maina-chan", restart: "Start over", menu: "Menu", log: "Conversation",
-      lang: "日本語", langLang: "ja", langLabel: "日本語に切り替える",
-      idleTitle: "Going back to the first screen soon", idleContinue: "Continue",
-      idleCount: function (n) { return n + " s"; },
-      picker: { birth: "Choose your date of birth", issue: "Choose the day you received the card",
-        application: "Choose the day you applied for the card", stay: "Choose the end of your period of stay" },
+      language: "Language",
+      idleTitle: "Going back to the first screen soon", idleContinue: "Continue", idleCount: "{n} s",
+      pickerBirth: "Choose your date of birth", pickerIssue: "Choose the day you received the card",
+      pickerApplication: "Choose the day you applied for the card", pickerStay: "Choose the end of your period of stay",
       year: "Year", month: "Month", day: "Day", pickerSend: "Send this date", pickerCancel: "Close",
       yearMinus10: "10 years earlier", yearMinus1: "1 year earlier", yearPlus1: "1 year later", yearPlus10: "10 years later",
       monthMinus: "Previous month", monthPlus: "Next month", dayMinus: "Previous day", dayPlus: "Next day",
-      yearValue: function (y, era) { return y + " (" + era + ")"; },
-      monthValue: function (m) { return MONTHS[m - 1]; }, dayValue: function (d) { return String(d); },
-      dateValue: function (y, m, d, era) { return d + " " + MONTHS[m - 1] + " " + y + " (" + era + ")"; }
+      yearValue: "{year} ({era})", monthValue: "{monthName}", dayValue: "{day}",
+      dateValue: "{day} {monthName} {year} ({era})"
     }
   };
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -135,18 +133,28 @@
       log: log, typing: $("typing"), server: Maina.defaultServer, prefix: "kiosk", channel: "kiosk",
       avatar: Maina.staticBase + "maina.svg", links: false,
       lang: function () { return lang; }, config: function () { return configLoaded; },
+      strings: function () { return Maina.pageStrings(Maina.STRINGS, config, "widget", lang); },
       onReplies: function (messages) {
         var kind = null;
         messages.forEach(function (m) { kind = (m && askedDate(m, date.kind)) || kind; });
         if (kind) showPicker(kind); else hidePicker();
       },
       onActivity: activity,
-      // the user pressed 「English」/「日本語」 in an answer: the screen follows
-      onLanguage: function (answered) { lang = Maina.normLang(answered); applyLanguage(); }
+      // the bot answered in another language (a language button in an answer): the screen follows
+      onLanguage: function (answered) { lang = Maina.normLang(answered, config); applyLanguage(); }
     });
+    var langMenu = Maina.LanguageMenu({ className: "langmenu", onPick: function (code, name) {
+      if (code === lang) return; // already so: nothing to tell the bot
+      lang = Maina.normLang(code, config);
+      applyLanguage();
+      activity();
+      conversation.say(Maina.switchPayload(code), name); // the bot keeps the conversation in it
+    } });
+    var langButton = $("lang");
+    langButton.parentNode.replaceChild(langMenu.node, langButton);
 
     // ---- language and labels ------------------------------------------------------------
-    function t() { return TEXT[lang]; }
+    function t() { return Maina.pageStrings(TEXT, config, "kiosk", lang); }
     function applyLanguage() {
       var s = t();
       document.documentElement.lang = lang;
@@ -154,10 +162,7 @@
       for (var i = 0; i < nodes.length; i++) nodes[i].textContent = s[nodes[i].getAttribute("data-i18n")];
       nodes = root.querySelectorAll("[data-i18n-label]");
       for (i = 0; i < nodes.length; i++) nodes[i].setAttribute("aria-label", s[nodes[i].getAttribute("data-i18n-label")]);
-      var langButton = $("lang");
-      langButton.textContent = s.lang;
-      langButton.setAttribute("lang", s.langLang);
-      langButton.setAttribute("aria-label", s.langLabel);
+      langMenu.update(lang, s, config);
       renderMenu();
       if (!picker.hidden) renderPicker();
     }
@@ -166,7 +171,8 @@
       menu.textContent = "";
       var items = (config.kiosk && config.kiosk.menu) || [];
       items.forEach(function (item) {
-        var label = item[lang] || item.ja;
+        var labels = item.labels || {};
+        var label = labels[lang] || labels.en || labels.ja;
         var button = Maina.el("button", { type: "button", "class": "tile" }, label);
         button.addEventListener("click", function () { ask(item.payload, label); });
         menu.appendChild(button);
@@ -187,6 +193,7 @@
       conversation.reset(); // aborts a pending reply, clears the log, new random sender id
       hidePicker();
       setOverlay(false);
+      langMenu.close();
       lang = "ja";
       applyLanguage();
       window.scrollTo(0, 0);
@@ -205,13 +212,16 @@
       if (!range.future && v > max) { date.y = today.getFullYear(); date.m = today.getMonth() + 1; date.d = today.getDate(); }
     }
 
+    var PICKER_TITLES = { birth: "pickerBirth", issue: "pickerIssue", application: "pickerApplication", stay: "pickerStay" };
     function renderPicker() {
-      var s = t(), era = eraName(date.y, date.m, date.d);
-      $("picker-title").textContent = s.picker[date.kind] || s.picker.birth;
-      $("picker-year").textContent = s.yearValue(date.y, era);
-      $("picker-month").textContent = s.monthValue(date.m);
-      $("picker-day").textContent = s.dayValue(date.d);
-      $("picker-value").textContent = s.dateValue(date.y, date.m, date.d, era);
+      var s = t(), fill = Maina.fill;
+      var values = { year: date.y, month: date.m, day: date.d, era: eraName(date.y, date.m, date.d),
+        monthName: MONTHS[date.m - 1] };
+      $("picker-title").textContent = s[PICKER_TITLES[date.kind] || "pickerBirth"];
+      $("picker-year").textContent = fill(s.yearValue, values);
+      $("picker-month").textContent = fill(s.monthValue, values);
+      $("picker-day").textContent = fill(s.dayValue, values);
+      $("picker-value").textContent = fill(s.dateValue, values);
       picker.setAttribute("data-year", date.y);
       picker.setAttribute("data-month", date.m);
       picker.setAttribute("data-day", date.d);
@@ -272,7 +282,7 @@
       if (elapsed >= idleSeconds) { reset(); return; }
       var left = Math.ceil(idleSeconds - elapsed);
       if (left <= countdownSeconds()) {
-        $("idle-count").textContent = t().idleCount(left);
+        $("idle-count").textContent = Maina.fill(t().idleCount, { n: left });
         setOverlay(true);
       }
     }
@@ -290,16 +300,12 @@
     // ---- buttons ----------------------------------------------------------------------------
     $("restart").addEventListener("click", reset);
     $("back-to-menu").addEventListener("click", function () { hidePicker(); showHome(); });
-    $("lang").addEventListener("click", function () {
-      lang = lang === "ja" ? "en" : "ja";
-      applyLanguage();
-    });
 
     applyLanguage();
     configLoaded.then(function (c) {
       config = c || {};
       idleSeconds = idleSecondsFrom(root, config);
-      renderMenu();
+      applyLanguage();
       root.setAttribute("data-ready", "true");
     });
     window.MainaKiosk = { reset: reset, askedDate: askedDate, eraName: eraName, dateRange: dateRange };

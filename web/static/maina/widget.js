@@ -6,6 +6,11 @@
  * only ever put into the page with createElement/textContent (never innerHTML). Nothing is
  * kept in browser storage; the conversation id is a fresh random value per page load.
  * The kiosk page (kiosk.js) reuses the core below via window.MainaChat (data-bubble="off").
+ *
+ * Languages: the words below are Japanese and English; the other languages the bot speaks
+ * (locales/<code>.yml, `ui:`) come with config.json. The page follows the language the bot
+ * answers in (the "language" of each REST reply message, decided by the server); the language
+ * menu sends /switch_language{"language": …} so the conversation keeps the chosen language.
  */
 (function () {
   "use strict";
@@ -23,12 +28,12 @@
       subtitle: "マイナンバーカードの質問にこたえるよ", inputLabel: "質問を入力",
       placeholder: "ここに質問を書いてね", send: "送信", typing: "マイナちゃんが考え中…",
       you: "あなた：", bot: "マイナちゃん：", log: "会話", choices: "返事をえらんでね",
-      langButton: "English", langButtonLang: "en", langLabel: "Switch to English",
+      language: "言語",
       welcome: "こんにちは！マイナちゃんだよ。マイナンバーカードのことを聞いてね。",
       helpful: "役に立った？", helpfulYes: "はい", helpfulNo: "いいえ",
       helpfulThanks: "教えてくれてありがとう！",
       error: function (c) {
-        var city = c.city || {};
+        var city = (c && c.city) || {};
         return "ごめんね、いまマイナちゃんにつながらないみたい。" + (city.tel
           ? "お問い合わせは" + (city.office || "市役所") + "（" + city.tel + "）へどうぞ。"
           : "少し時間をおいて、もう一度ためしてね。");
@@ -39,12 +44,12 @@
       subtitle: "Questions about the My Number Card", inputLabel: "Type your question",
       placeholder: "Type your question here", send: "Send", typing: "Maina-chan is thinking…",
       you: "You: ", bot: "Maina-chan: ", log: "Conversation", choices: "Choose a reply",
-      langButton: "日本語", langButtonLang: "ja", langLabel: "日本語に切り替える",
+      language: "Language",
       welcome: "Hello! I'm Maina-chan. Ask me about the My Number Card.",
       helpful: "Was this helpful?", helpfulYes: "Yes", helpfulNo: "No",
       helpfulThanks: "Thank you for telling me!",
       error: function (c) {
-        var city = c.city || {};
+        var city = (c && c.city) || {};
         return "Sorry, I can't connect right now. " + (city.tel
           ? "Please call " + (city.office_en || "the city office") + " at " + city.tel + "."
           : "Please try again in a little while.");
@@ -52,7 +57,57 @@
     }
   };
 
-  function normLang(value) { return value === "en" ? "en" : "ja"; }
+  var BUILT_IN_LANGUAGES = [{ code: "ja", name: "日本語" }, { code: "en", name: "English" }];
+
+  /** The languages of the language menu: config.json's, else Japanese and English. */
+  function languages(config) {
+    var list = config && Array.isArray(config.languages) ? config.languages.filter(function (l) {
+      return l && typeof l.code === "string" && typeof l.name === "string";
+    }) : [];
+    return list.length ? list : BUILT_IN_LANGUAGES;
+  }
+
+  /** A language the page can show: a language of the menu; any other language the bot
+   * recognises is answered in English, so the page shows English; nothing → Japanese. */
+  function normLang(value, config) {
+    if (!value || typeof value !== "string") return "ja";
+    var known = languages(config).some(function (l) { return l.code === value; });
+    return known || STRINGS[value] ? value : "en";
+  }
+
+  /**
+   * The words of `page` ("widget" | "kiosk") in `lang`: `builtIn` (ja, en) or config.json's
+   * `ui[lang][page]` (locales/<code>.yml) over English for a word a translation lacks.
+   */
+  function pageStrings(builtIn, config, page, lang) {
+    if (builtIn[lang]) return builtIn[lang];
+    var words = (config && config.ui && config.ui[lang] && config.ui[lang][page]) || {};
+    var merged = {};
+    Object.keys(builtIn.en).forEach(function (key) {
+      merged[key] = typeof words[key] === "string" && words[key] ? words[key] : builtIn.en[key];
+    });
+    return merged;
+  }
+
+  /** A text with its {name} placeholders filled from `values`: a string, or a function of values. */
+  function fill(text, values) {
+    if (typeof text === "function") return text(values || {});
+    return String(text).replace(/\{([A-Za-z_]+)\}/g, function (all, name) {
+      return values && values[name] !== undefined ? String(values[name]) : all;
+    });
+  }
+
+  /** The language the bot answered in: the last "language" of its messages, or null. */
+  function answeredLanguage(messages) {
+    var found = null;
+    (messages || []).forEach(function (m) {
+      if (m && typeof m.language === "string" && /^[a-z]{2,3}$/.test(m.language)) found = m.language;
+    });
+    return found;
+  }
+
+  /** What the language menu sends: the switch_language intent with the chosen language. */
+  function switchPayload(code) { return "/switch_language" + JSON.stringify({ language: code }); }
 
   /** A random conversation id (16 bytes from crypto.getRandomValues, hex). */
   function newSenderId(prefix) {
@@ -138,27 +193,6 @@
 
   var FEEDBACK_REF = /^[0-9a-f]{16,32}$/;
 
-  /**
-   * The language a message is written in ("ja" | "en" | null), as the bot reads it
-   * (maina/language.py, simplified): the 「English」/「日本語」 buttons, Japanese script outside
-   * dates, or Latin text with English words. Button payloads, dates (the kiosk's date picker
-   * sends 1990年1月15日 in both languages), numbers and "OK" say nothing: null. The page
-   * follows it, so the metadata of the next button press matches the conversation.
-   */
-  var EN_WORDS = /(^|[^a-z'])(i|i'm|my|me|you|your|the|a|an|is|are|was|do|does|did|can|could|how|what|when|where|which|who|why|to|of|in|on|for|with|lost|card|please|hello|hi|hey|thanks|thank|help)(?![a-z'])/i;
-  function inputLanguage(text) {
-    var t = String(text || "").trim();
-    if (/^english\W*(please)?\W*$/i.test(t) || /^\/switch_language\W.*"en"/.test(t)) return "en";
-    if (/^(日本語|japanese)\W*(で|please)?\W*$/i.test(t) || /^\/switch_language\W.*"ja"/.test(t)) return "ja";
-    if (!t || t.charAt(0) === "/") return null;
-    var rest = t.replace(/(明治|大正|昭和|平成|令和)?\s*(\d+|元)\s*年(\s*\d+\s*月(\s*\d+\s*日)?)?|\d+\s*月\s*\d+\s*日|\d+\s*[月日歳才]/g, " ");
-    if (/[\u3041-\u309f]/.test(rest)) return "ja";
-    var japanese = rest.match(/[\u30a1-\u30ff\u3400-\u9fff]/g);
-    var english = EN_WORDS.test(rest);
-    if (japanese) return english && (rest.match(/[a-z]/gi) || []).length > japanese.length ? "en" : "ja";
-    return english ? "en" : null;
-  }
-
   /** config.json (numbers from the bot's facts); {} when it cannot be loaded. */
   function loadConfig(base) {
     return fetch(new URL("config.json", base || staticBase).href, { credentials: "omit", cache: "no-cache" })
@@ -169,9 +203,10 @@
   /**
    * One conversation shown in a role="log" element. options: log, typing, server, prefix,
    * channel ("widget" | "kiosk"),
-   * avatar, links, lang() -> "ja"|"en", config() -> config.json (a Promise), afterQuickReply(),
-   * onReplies(list of bot messages), onActivity(), onLanguage("ja"|"en") when a message is
-   * written in the other language than lang() (typed, or the 「English」/「日本語」 buttons).
+   * avatar, links, lang() -> the page's language, strings() -> the page's words in it,
+   * config() -> config.json (a Promise), afterQuickReply(), onReplies(list of bot messages),
+   * onActivity(), onLanguage(code) when the bot answered in another language than lang()
+   * (the resident wrote in it, or pressed a language button or the language menu).
    */
   function Conversation(options) {
     this.o = options;
@@ -180,7 +215,7 @@
     this.sender = newSenderId(options.prefix);
   }
 
-  Conversation.prototype.strings = function () { return STRINGS[this.o.lang()]; };
+  Conversation.prototype.strings = function () { return this.o.strings(); };
 
   Conversation.prototype.reset = function () {
     if (this.controller) this.controller.abort();
@@ -284,8 +319,6 @@
     var self = this;
     text = String(text || "").trim();
     if (!text) return Promise.resolve();
-    var written = inputLanguage(text);
-    if (written && written !== this.o.lang() && this.o.onLanguage) this.o.onLanguage(written);
     this.removeQuickReplies();
     this.addUser(shown || text);
     if (this.controller) this.controller.abort();
@@ -297,6 +330,8 @@
     return sendToRasa(this.o.server, this.sender, text, this.o.lang(), controller && controller.signal, this.o.channel)
       .then(function (messages) {
         if (generation !== self.generation || self.controller !== controller) return;
+        var answered = answeredLanguage(messages);
+        if (answered && answered !== self.o.lang() && self.o.onLanguage) self.o.onLanguage(answered);
         var first = null;
         messages.forEach(function (m) {
           if (!m || (typeof m.text !== "string" && !Array.isArray(m.buttons))) return;
@@ -312,7 +347,7 @@
         if (generation !== self.generation || self.controller !== controller) return;
         return Promise.resolve(self.o.config()).then(function (config) {
           if (generation !== self.generation) return;
-          self.scrollTo(self.addBot({ text: self.strings().error(config || {}) }, "error"));
+          self.scrollTo(self.addBot({ text: fill(self.strings().error, config || {}) }, "error"));
         });
       })
       .then(function () {
@@ -324,11 +359,73 @@
       });
   };
 
+  /**
+   * The language menu: a button showing the current language that opens the list of languages
+   * (a disclosure: Enter/Space open it, arrows move, Escape closes; the current one is marked
+   * aria-current). options: className, onPick(code, name). Returns {node, update(lang, strings, config), close()}.
+   */
+  function LanguageMenu(options) {
+    var id = "maina-lang-" + Math.random().toString(16).slice(2, 10);
+    var node = el("div", { "class": (options.className || "langmenu") });
+    var toggle = el("button", { type: "button", "class": "lang-toggle", "aria-expanded": "false", "aria-controls": id });
+    var prefix = el("span", { "class": "sr-only" });
+    var current = el("span", { "class": "lang-current" });
+    toggle.appendChild(prefix); toggle.appendChild(current);
+    toggle.appendChild(el("span", { "class": "lang-caret", "aria-hidden": "true" }, "▾"));
+    var list = el("div", { id: id, "class": "lang-list", role: "group" });
+    list.hidden = true;
+    node.appendChild(toggle); node.appendChild(list);
+
+    function items() { return Array.prototype.slice.call(list.querySelectorAll("button")); }
+    function setOpen(open, focusToggle) {
+      list.hidden = !open;
+      toggle.setAttribute("aria-expanded", String(open));
+      if (open) {
+        var chosen = list.querySelector("[aria-current=true]") || items()[0];
+        if (chosen) chosen.focus();
+      } else if (focusToggle) toggle.focus();
+    }
+    toggle.addEventListener("click", function () { setOpen(list.hidden); });
+    node.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && !list.hidden) { e.stopPropagation(); setOpen(false, true); return; }
+      if (list.hidden || (e.key !== "ArrowDown" && e.key !== "ArrowUp")) return;
+      var all = items(), at = all.indexOf(e.target);
+      var next = all[(at + (e.key === "ArrowDown" ? 1 : all.length - 1)) % all.length];
+      if (next) { e.preventDefault(); next.focus(); }
+    });
+    node.addEventListener("focusout", function (e) {
+      if (!list.hidden && e.relatedTarget && !node.contains(e.relatedTarget)) setOpen(false);
+    });
+
+    return {
+      node: node,
+      close: function () { setOpen(false); },
+      update: function (lang, strings, config) {
+        var all = languages(config), shown = all.filter(function (l) { return l.code === lang; })[0];
+        prefix.textContent = strings.language + ": ";
+        current.textContent = shown ? shown.name : lang;
+        current.setAttribute("lang", lang);
+        list.setAttribute("aria-label", strings.language);
+        list.textContent = "";
+        all.forEach(function (l) {
+          var item = el("button", { type: "button", "class": "lang-option", lang: l.code,
+            "aria-current": l.code === lang ? "true" : null }, l.name);
+          item.addEventListener("click", function () {
+            setOpen(false, true);
+            options.onPick(l.code, l.name);
+          });
+          list.appendChild(item);
+        });
+      }
+    };
+  }
+
   var MainaChat = {
     STRINGS: STRINGS, staticBase: staticBase, defaultServer: defaultServer,
     newSenderId: newSenderId, el: el, appendRichText: appendRichText,
     sendToRasa: sendToRasa, sendFeedback: sendFeedback, loadConfig: loadConfig, Conversation: Conversation, normLang: normLang,
-    inputLanguage: inputLanguage
+    languages: languages, pageStrings: pageStrings, fill: fill, answeredLanguage: answeredLanguage,
+    switchPayload: switchPayload, LanguageMenu: LanguageMenu
   };
   window.MainaChat = MainaChat;
 
@@ -336,7 +433,7 @@
 
   // ---- the chat bubble -------------------------------------------------------------------
   function mountBubble() {
-    var lang = normLang(data.lang);
+    var lang = normLang(data.lang), loaded = {};
     var config = loadConfig(staticBase);
     var host = el("div", { id: "maina-chat-widget" });
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
@@ -357,10 +454,15 @@
     var subtitle = el("p", { "class": "subtitle" });
     titles.appendChild(title); titles.appendChild(subtitle);
     header.appendChild(titles);
-    var langButton = el("button", { type: "button", "class": "lang" });
+    var langMenu = LanguageMenu({ className: "langmenu", onPick: function (code, name) {
+      if (code === lang) return; // already so: nothing to tell the bot
+      lang = normLang(code, loaded);
+      applyLanguage();
+      conversation.say(switchPayload(code), name); // the bot keeps the conversation in it
+    } });
     var closeButton = el("button", { type: "button", "class": "close" });
     closeButton.appendChild(el("span", { "aria-hidden": "true" }, "×"));
-    header.appendChild(langButton); header.appendChild(closeButton);
+    header.appendChild(langMenu.node); header.appendChild(closeButton);
 
     var log = el("div", { "class": "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: "0" });
     var typing = el("p", { "class": "typing", role: "status" });
@@ -378,20 +480,22 @@
       log: log, typing: typing, server: (data.server || defaultServer), prefix: "web", channel: "widget",
       avatar: staticBase + "maina.svg", links: true,
       lang: function () { return lang; }, config: function () { return config; },
+      strings: function () { return words(); },
       afterQuickReply: function () { input.focus(); },
-      onLanguage: function (answered) { lang = normLang(answered); applyLanguage(); }
+      // the bot answered in another language (typed in it, or a language button): follow it
+      onLanguage: function (answered) { lang = normLang(answered, loaded); applyLanguage(); }
     });
 
+    function words() { return pageStrings(STRINGS, loaded, "widget", lang); }
+
     function applyLanguage() {
-      var s = STRINGS[lang];
+      var s = words();
       wrap.setAttribute("lang", lang);
       launcher.setAttribute("aria-label", s.open);
       launcherText.textContent = s.title;
       title.textContent = s.title;
       subtitle.textContent = s.subtitle;
-      langButton.textContent = s.langButton;
-      langButton.setAttribute("lang", s.langButtonLang);
-      langButton.setAttribute("aria-label", s.langLabel);
+      langMenu.update(lang, s, loaded);
       closeButton.setAttribute("aria-label", s.close);
       log.setAttribute("aria-label", s.log);
       label.textContent = s.inputLabel;
@@ -404,7 +508,7 @@
       launcher.hidden = open;
       launcher.setAttribute("aria-expanded", String(open));
       if (open) {
-        if (!log.firstChild) conversation.addBot({ text: STRINGS[lang].welcome }, "welcome");
+        if (!log.firstChild) conversation.addBot({ text: words().welcome }, "welcome");
         input.focus();
       } else {
         launcher.focus();
@@ -414,10 +518,6 @@
     launcher.addEventListener("click", function () { setOpen(true); });
     closeButton.addEventListener("click", function () { setOpen(false); });
     panel.addEventListener("keydown", function (e) { if (e.key === "Escape") setOpen(false); });
-    langButton.addEventListener("click", function () {
-      lang = lang === "ja" ? "en" : "ja";
-      applyLanguage();
-    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       var text = input.value;
@@ -426,6 +526,11 @@
     });
 
     applyLanguage();
+    config.then(function (c) {
+      loaded = c || {};
+      if (lang === normLang(data.lang)) lang = normLang(data.lang, loaded); // unless changed meanwhile
+      applyLanguage();
+    });
     var shown = false;
     function show() {
       if (shown) return;
