@@ -42,13 +42,6 @@ logger = logging.getLogger(__name__)
 STORED, DUPLICATE, UNKNOWN, UNAVAILABLE = "stored", "already_stored", "unknown_answer", "unavailable"
 
 # LINE has no room for a question next to its quick reply buttons: the labels say it all.
-TEXTS: Dict[str, Dict[str, str]] = {
-    "up": {"ja": "👍 役に立った", "en": "👍 Helpful"},
-    "down": {"ja": "👎 いまいち", "en": "👎 Not helpful"},
-    "thanks": {"ja": "教えてくれてありがとう！これからの答えに役立てるね。",
-               "en": "Thank you! That helps me improve my answers."},
-}
-
 _state: Dict[str, Any] = {"app": None}
 
 
@@ -194,10 +187,6 @@ def socketio_handler(channel: Any) -> Callable[..., Awaitable[Dict[str, Any]]]:
     return handle
 
 
-def _language(value: Any) -> str:
-    return "en" if value == "en" else "ja"
-
-
 def line_buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """LINE: an offer becomes two more buttons (quick reply postbacks) on its message, in
     the language of that message."""
@@ -207,9 +196,9 @@ def line_buttons(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         ref = offer.get("ref") if isinstance(offer, dict) else None
         message = {k: v for k, v in message.items() if k != feedback.OFFER_KEY}
         if feedback.is_ref(ref):
-            language = common.pick_language(str(message.get("text") or ""))
+            language = common.pick_language(str(message.get("text") or ""), message)
             message["buttons"] = list(message.get("buttons") or []) + [
-                {"title": TEXTS[v][language], "payload": feedback.postback_data(v, ref)}
+                {"title": common.render(f"feedback_{v}", language), "payload": feedback.postback_data(v, ref)}
                 for v in feedback.VALUES
             ]
         out.append(message)
@@ -231,4 +220,4 @@ async def line_turn(
     result = await record(current_agent(), sender_id, ref, value, "line")
     if result["status"] != STORED:
         return []
-    return [{"text": TEXTS["thanks"][_language(result.get("language"))]}]
+    return [{"text": common.render("feedback_thanks", common.pick_language("", result))}]

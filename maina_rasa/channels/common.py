@@ -98,6 +98,13 @@ CHANNEL_TEXTS: Dict[str, Dict[str, str]] = {
         "ja": "下のボタンからえらんでね。",
         "en": "Please choose from the buttons below.",
     },
+    # 「役に立った？」 on LINE (maina_rasa/feedback.py): the two quick replies and the thanks
+    "feedback_up": {"ja": "👍 役に立った", "en": "👍 Helpful"},
+    "feedback_down": {"ja": "👎 いまいち", "en": "👎 Not helpful"},
+    "feedback_thanks": {
+        "ja": "教えてくれてありがとう！これからの答えに役立てるね。",
+        "en": "Thank you! That helps me improve my answers.",
+    },
 }
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\}")

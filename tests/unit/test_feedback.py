@@ -21,6 +21,7 @@ from sanic import Sanic
 
 from maina import feedback as pure
 from maina_rasa import feedback
+from maina_rasa.channels import common
 from maina_rasa.channels.feedback import FeedbackInput, parse_body
 from maina_rasa.channels.socketio import CountingSocketIOOutput
 from maina_rasa.channels.staff import COOKIE, StaffPages, admin_token
@@ -134,6 +135,19 @@ def test_line_offer_becomes_two_quick_reply_postbacks_in_the_answers_language():
     assert "buttons" not in messages[2] and all("feedback" not in m for m in messages)
 
 
+def test_line_offer_in_every_spoken_language_and_a_mixed_text_does_not_crash():
+    """Korean once raised KeyError (the texts had only ja/en): every spoken language has them."""
+    messages = feedback.line_buttons([
+        {"text": "카드를 잃어버렸으면 먼저 전화하세요", "feedback": {"ref": REF}},
+        {"text": "Gọi tổng đài trước nhé", "language": "vi", "feedback": {"ref": REF}},
+        {"text": "マイナ card 카드 卡片 кaрта ①②③", "feedback": {"ref": REF}},
+    ])
+    assert [b["title"] for b in messages[0]["buttons"]] == [common.render("feedback_up", "ko"),
+                                                            common.render("feedback_down", "ko")]
+    assert messages[1]["buttons"][0]["title"] == common.render("feedback_up", "vi") != "👍 Helpful"
+    assert len(messages[2]["buttons"]) == 2
+
+
 # -- stored once ---------------------------------------------------------------------------------
 
 def _agent_with(sender: str, *events) -> Any:
@@ -176,7 +190,7 @@ def test_line_postback_is_stored_once_and_thanked_once():
         postback = {"type": "postback", "postback": {"data": f"maina_feedback:up:{REF}"}}
         first = run(feedback.line_turn(postback, "line:U1", turn))
         again = run(feedback.line_turn(postback, "line:U1", turn))
-        assert first == [{"text": feedback.TEXTS["thanks"]["ja"]}] and again == [] and not ran
+        assert first == [{"text": common.render("feedback_thanks", "ja")}] and again == [] and not ran
         assert [r["value"] for r in _ratings(agent, "line:U1")] == ["up"]
         other = run(feedback.line_turn({"type": "postback", "postback": {"data": "/lost_card"}},
                                        "line:U1", turn))
