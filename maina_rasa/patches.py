@@ -37,6 +37,14 @@ action-server budget is behaviour and always installed.
    order once (same values) lets SciPy use it in place; the products are computed by the same
    loop in the same order, so probabilities are bit-for-bit the same.
    Test: tests/unit/test_patches.py::test_fortran_order_gives_identical_probabilities.
+4. **rule_keys** (speed-up) — ``RulePolicy._get_possible_keys``. To find the rules that apply,
+   Rasa checks every rule (~220) against every state of the session, newest first, twice per
+   prediction, re-reading each rule's states (``json.loads`` result, reversed into a new list,
+   lists turned into tuples) for every single check: the largest share of the policy's time.
+   Each rule's states are prepared once per policy; the scan stops as soon as no rule is left,
+   or every rule left is shorter than the states already checked (Rasa's check says "applies"
+   for those from then on). Same checks, same set of keys.
+   Test: tests/unit/test_patches.py::test_rule_keys_are_rasas.
 """
 from __future__ import annotations
 
@@ -258,6 +266,139 @@ def _fortran_coefficients_installed() -> bool:
     return _is_patched(LogisticRegressionClassifier.process)
 
 
+# --- 4. rule_keys ----------------------------------------------------------------------------
+
+# How one value of a rule's state is compared (RulePolicy._does_rule_match_state).
+_MUST_EQUAL, _MUST_BE_UNSET = 1, 2
+
+
+def _compiled_rule_state(state: Dict[Text, Any], should_not_be_set: Text) -> Any:
+    """A rule's state as (state type, [(key, mode, value)]), lists already made tuples."""
+    compiled = []
+    for state_type, sub_state in state.items():
+        checks = []
+        for key, value in sub_state.items():
+            if isinstance(value, list):
+                value = tuple(value)  # json gives lists where the featurizer has tuples
+            if value == should_not_be_set:
+                checks.append((key, _MUST_BE_UNSET, value))
+            elif value:
+                checks.append((key, _MUST_EQUAL, value))
+        compiled.append((state_type, checks))
+    return compiled
+
+
+def _rules_by_first_state(policy: Any, lookup: Dict[Text, Text]) -> Dict[Any, List[Any]]:
+    """The lookup's rules, compiled (newest state first), grouped by what their newest state
+    requires: (previous action name, intent), either ``None`` when the rule does not require
+    one (or not as a string)."""
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+
+    cache = policy.__dict__.setdefault("_maina_rule_groups", {})
+    cached = cache.get(id(lookup))
+    if cached is not None and cached[0] is lookup and cached[1] == len(lookup):
+        return cached[2]
+    groups: Dict[Any, List[Any]] = {}
+    for key in lookup:
+        rule = [
+            (state.get(PREVIOUS_ACTION), _compiled_rule_state(state, SHOULD_NOT_BE_SET))
+            for state in reversed(policy._rule_key_to_state(key))
+        ]
+        required = {}
+        if rule and rule[0][0]:  # the newest state has a previous action: it must match
+            for state_type, checks in rule[0][1]:
+                for name, mode, value in checks:
+                    if mode == _MUST_EQUAL and isinstance(value, str):
+                        required[(state_type, name)] = value
+        group = (required.get((PREVIOUS_ACTION, "action_name")),
+                 required.get((USER, "intent")))
+        groups.setdefault(group, []).append((key, rule))
+    cache[id(lookup)] = (lookup, len(lookup), groups)
+    return groups
+
+
+def possible_rule_keys(policy: Any, lookup: Dict[Text, Text], states: List[Any]) -> set:
+    """What ``RulePolicy._get_possible_keys`` returns, computed without its waste.
+
+    Rasa filters every rule key against every state of the conversation, newest first,
+    re-reading the rule's JSON states (reversed into a new list) for each check: ~220 rules
+    × the states, twice per prediction. Here each rule's states are compiled once and
+    grouped by the previous action and intent their newest state requires, so the newest
+    state is only checked against rules that can match it (a rule requiring another action
+    or intent fails Rasa's check); the scan stops when no key is left (filtering an empty
+    set gives the empty set) or when every key left is shorter than the states already
+    checked (Rasa's check returns True for those from then on). Same checks, same keys.
+    """
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+
+    groups = _rules_by_first_state(policy, lookup)
+    if not states:
+        return set(lookup)
+    newest = states[-1]
+    action = (newest.get(PREVIOUS_ACTION) or {}).get("action_name")
+    intent = (newest.get(USER) or {}).get("intent")
+    possible: List[Any] = []
+    for group in {(None, None), (action, None), (None, intent), (action, intent)}:
+        possible += groups.get(group, ())
+    for turn, state in enumerate(reversed(states)):
+        if not possible or all(turn >= len(rule) for _, rule in possible):
+            break
+        current_previous_action = state.get(PREVIOUS_ACTION)
+        kept = []
+        for key, rule in possible:
+            if turn < len(rule):
+                rule_previous_action, checks = rule[turn]
+                if not rule_previous_action and not current_previous_action:
+                    pass
+                elif not rule_previous_action or not current_previous_action:
+                    continue
+                elif not _rule_state_matches(checks, state):
+                    continue
+            kept.append((key, rule))
+        possible = kept
+    return {key for key, _ in possible}
+
+
+def _rule_state_matches(checks: Any, conversation_state: Dict[Text, Any]) -> bool:
+    """``RulePolicy._does_rule_match_state`` on a compiled rule state."""
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET
+
+    for state_type, items in checks:
+        sub_state = conversation_state.get(state_type, {})
+        for key, mode, value in items:
+            current = sub_state.get(key)
+            if mode == _MUST_EQUAL:
+                if current != value:
+                    return False
+            elif current and current != SHOULD_NOT_BE_SET:
+                return False
+    return True
+
+
+def _install_rule_keys(environ: Mapping[str, str]) -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    if _is_patched(RulePolicy._get_possible_keys):
+        return
+    original = RulePolicy._get_possible_keys
+    rasa_is_rule_applicable = RulePolicy._is_rule_applicable
+
+    @functools.wraps(original)
+    def _get_possible_keys(self: Any, lookup: Dict[Text, Text], states: List[Any]) -> set:
+        if type(self)._is_rule_applicable is not rasa_is_rule_applicable:
+            return original(self, lookup, states)  # a subclass decides differently
+        return possible_rule_keys(self, lookup, states)
+
+    RulePolicy._get_possible_keys = _marked(_get_possible_keys, "rule_keys")
+
+
+def _rule_keys_installed() -> bool:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    return _is_patched(RulePolicy._get_possible_keys)
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -291,6 +432,12 @@ PATCHES = (
           "no 6 MB copy of the classifier's coefficients on every message",
           "tests/unit/test_patches.py::test_fortran_order_gives_identical_probabilities",
           True, _install_fortran_coefficients, _fortran_coefficients_installed),
+    Patch("rule_keys",
+          "rasa.core.policies.rule_policy.RulePolicy._get_possible_keys",
+          "each rule's states parsed once, and the scan of the conversation's states stops "
+          "when no rule is left to decide (~220 rules × every state, twice per prediction)",
+          "tests/unit/test_patches.py::test_rule_keys_are_rasas",
+          True, _install_rule_keys, _rule_keys_installed),
 )
 
 

@@ -149,6 +149,75 @@ def test_fortran_order_gives_identical_probabilities() -> None:
     assert np.array_equal(before, clf.predict_proba(rows))  # bit for bit
 
 
+def _random_rule_state(rng, should_not_be_set, start=False):
+    if start or rng.random() < 0.08:
+        state = {}  # a conversation's start: no previous action
+    elif rng.random() < 0.1:
+        state = {"prev_action": {"action_text": rng.choice(["hi", "bye"])}}
+    else:
+        state = {"prev_action": {"action_name": rng.choice(
+            ["action_listen", "utter_a", "utter_b", "lifecycle_form"])}}
+    if rng.random() < 0.7:
+        state["user"] = {"intent": rng.choice(["ask_fee", "ask_where", "greet", "affirm"])}
+        if rng.random() < 0.3:
+            state["user"]["entities"] = rng.choice([["date"], ["date", "case"], []])
+    if rng.random() < 0.4:
+        state["slots"] = {rng.choice(["language", "case"]): rng.choice(
+            [[1.0], [0.0, 1.0], should_not_be_set, None])}
+    if rng.random() < 0.3:
+        state["active_loop"] = {"name": rng.choice(["lifecycle_form", should_not_be_set])}
+    return state
+
+
+def _as_conversation_state(rule_state, rng):
+    """A conversation state near a rule state: the featurizer's tuples, some values changed."""
+    state = {}
+    for state_type, sub_state in rule_state.items():
+        state[state_type] = {k: tuple(v) if isinstance(v, list) else v
+                             for k, v in sub_state.items()}
+        if rng.random() < 0.2 and state[state_type]:
+            key = rng.choice(sorted(state[state_type]))
+            state[state_type][key] = rng.choice(["greet", "utter_b", (1.0,), None])
+    return state
+
+
+def test_rule_keys_are_rasas() -> None:
+    """The patched ``_get_possible_keys`` gives Rasa's set on rules and conversations of
+    every shape: starts of conversations, negative slot/loop conditions, tuples, long
+    conversations (the scan stops early), no applicable rule at all."""
+    import json
+    import random
+
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET, RulePolicy
+
+    patches.apply()
+    assert patches._rule_keys_installed()
+    rasa_get_possible_keys = RulePolicy._get_possible_keys.__wrapped__
+    rng = random.Random(17)
+    lookup = {}
+    for i in range(300):
+        length = rng.randint(1, 5)
+        states = [_random_rule_state(rng, SHOULD_NOT_BE_SET, start=(j == 0 and i % 7 == 0))
+                  for j in range(length)]
+        lookup[json.dumps(states, sort_keys=True)] = f"action_{i % 13}"
+    rule_states = [json.loads(key) for key in lookup]
+    policy = RulePolicy.__new__(RulePolicy)
+    checked = non_empty = 0
+    for _ in range(400):
+        base = rng.choice(rule_states)
+        prefix = [_as_conversation_state(_random_rule_state(rng, SHOULD_NOT_BE_SET), rng)
+                  for _ in range(rng.randint(0, 12))]
+        if rng.random() < 0.1:
+            prefix = [{}] + prefix  # the conversation's start
+        states = prefix + [_as_conversation_state(s, rng) for s in base]
+        expected = rasa_get_possible_keys(policy, lookup, states)
+        assert policy._get_possible_keys(lookup, states) == expected
+        checked += 1
+        non_empty += bool(expected)
+    assert checked == 400 and 50 < non_empty < 400  # both outcomes were exercised
+    assert policy._get_possible_keys(lookup, []) == set(lookup)
+
+
 # --- applying them -------------------------------------------------------------------------
 
 
@@ -200,7 +269,8 @@ def test_speedups_can_be_left_out_the_budget_cannot():
     assert not patches.speedups_enabled({patches.SPEEDUPS_ENV: "0"})
     names = patches.apply({patches.SPEEDUPS_ENV: "off"})
     assert names == ["action_budget"]
-    assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients"]
+    assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients",
+                                 "rule_keys"]
 
 
 def test_every_patch_names_its_reason_and_an_existing_test():
