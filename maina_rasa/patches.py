@@ -45,6 +45,13 @@ action-server budget is behaviour and always installed.
    or every rule left is shorter than the states already checked (Rasa's check says "applies"
    for those from then on). Same checks, same set of keys.
    Test: tests/unit/test_patches.py::test_rule_keys_are_rasas.
+5. **plain_graph_runner** (speed-up) — ``DaskGraphRunner.run``. Every message (NLU graph) and
+   every prediction (policy graph, two or three per turn) builds a dask task graph, orders
+   and schedules it with dask's synchronous scheduler, for graphs of 10–15 nodes run one
+   after another anyway. The nodes are called in a fixed order computed once per target
+   list, each exactly once and with exactly the arguments dask passes; an error is wrapped
+   the same way (``GraphRunError`` from a ``RuntimeError``).
+   Test: tests/unit/test_patches.py::test_plain_graph_runner_gives_dasks_results.
 """
 from __future__ import annotations
 
@@ -399,6 +406,83 @@ def _rule_keys_installed() -> bool:
     return _is_patched(RulePolicy._get_possible_keys)
 
 
+# --- 5. plain_graph_runner -------------------------------------------------------------------
+
+
+def graph_order(schema: Any, targets: List[Text], inputs: Any) -> List[Text]:
+    """The nodes ``targets`` need, each after the nodes it needs (depth first, in the order
+    of each node's ``needs``); names given as ``inputs`` are not nodes to run."""
+    order: List[Text] = []
+    seen: set = set()
+
+    def visit(name: Text) -> None:
+        if name in seen or name in inputs or name not in schema.nodes:
+            return
+        seen.add(name)
+        for need in schema.nodes[name].needs.values():
+            visit(need)
+        order.append(name)
+
+    for target in targets:
+        visit(target)
+    return order
+
+
+def run_graph_in_order(runner: Any, inputs: Optional[Dict[Text, Any]],
+                       targets: Optional[List[Text]]) -> Dict[Text, Any]:
+    """What ``DaskGraphRunner.run`` returns, without dask: each node needed is called once,
+    after the nodes it needs, with the same arguments dask passes it (``(name, output)`` of
+    each need, an input as ``(input name, value)``, an unknown name as the bare string)."""
+    from rasa.engine.exceptions import GraphRunError
+
+    schema = runner._graph_schema
+    run_targets = targets if targets else schema.target_names
+    values: Dict[Text, Any] = {}
+    for input_name, input_value in (inputs or {}).items():
+        if isinstance(input_value, str) and input_value in schema.nodes:
+            raise GraphRunError(
+                f"Input value '{input_value}' clashes with a node name. Make sure "
+                f"that none of the input names passed to the `run` method are the "
+                f"same as node names in the graph schema."
+            )
+        values[input_name] = (input_name, input_value)
+    cache = runner.__dict__.setdefault("_maina_orders", {})
+    key = (tuple(run_targets), tuple(sorted(values)))
+    order = cache.get(key)
+    if order is None:
+        order = cache[key] = [
+            (name, runner._instantiated_nodes[name], tuple(schema.nodes[name].needs.values()))
+            for name in graph_order(schema, list(run_targets), values)
+        ]
+    try:
+        for name, node, needs in order:
+            values[name] = node(*(values.get(need, need) for need in needs))
+        return dict(values.get(target, target) for target in run_targets)
+    except RuntimeError as e:
+        raise GraphRunError("Error running runner.") from e
+
+
+def _install_plain_graph_runner(environ: Mapping[str, str]) -> None:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    if _is_patched(DaskGraphRunner.run):
+        return
+    original = DaskGraphRunner.run
+
+    @functools.wraps(original)
+    def run(self: Any, inputs: Optional[Dict[Text, Any]] = None,
+            targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+        return run_graph_in_order(self, inputs, targets)
+
+    DaskGraphRunner.run = _marked(run, "plain_graph_runner")
+
+
+def _plain_graph_runner_installed() -> bool:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    return _is_patched(DaskGraphRunner.run)
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -438,6 +522,12 @@ PATCHES = (
           "when no rule is left to decide (~220 rules × every state, twice per prediction)",
           "tests/unit/test_patches.py::test_rule_keys_are_rasas",
           True, _install_rule_keys, _rule_keys_installed),
+    Patch("plain_graph_runner",
+          "rasa.engine.runner.dask.DaskGraphRunner.run",
+          "the NLU and policy graphs run node after node in a fixed order, without building "
+          "and scheduling a dask graph for every message and every prediction",
+          "tests/unit/test_patches.py::test_plain_graph_runner_gives_dasks_results",
+          True, _install_plain_graph_runner, _plain_graph_runner_installed),
 )
 
 

@@ -218,6 +218,79 @@ def test_rule_keys_are_rasas() -> None:
     assert policy._get_possible_keys(lookup, []) == set(lookup)
 
 
+class _Node:
+    """A graph node that records its arguments and answers ``(name, output)``."""
+
+    def __init__(self, name, calls, fail=False):
+        self.name, self.calls, self.fail = name, calls, fail
+
+    def __call__(self, *inputs):
+        self.calls.append((self.name, inputs))
+        if self.fail:
+            raise RuntimeError("boom")
+        return self.name, f"{self.name}({','.join(str(i[1]) if isinstance(i, tuple) else i for i in inputs)})"
+
+
+def _runner(calls, fail=()):
+    from rasa.engine.graph import GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    needs = {
+        "convert": {"messages": "__message__"},
+        "tokens": {"messages": "convert"},
+        "features_a": {"messages": "tokens"},
+        "features_b": {"messages": "tokens", "other": "features_a"},
+        "classify": {"messages": "features_b", "extra": "not_a_node"},
+        "domain": {},
+        "policy": {"tracker": "__tracker__", "domain": "domain", "rules": "domain"},
+        "select": {"p": "policy", "m": "classify"},
+        "unused": {"x": "domain"},
+    }
+    schema = GraphSchema({
+        name: SchemaNode(needs=n, uses=object, constructor_name="load", fn="run", config={},
+                         is_target=name in ("select", "unused"))
+        for name, n in needs.items()
+    })
+    runner = DaskGraphRunner.__new__(DaskGraphRunner)
+    runner._graph_schema = schema
+    runner._instantiated_nodes = {name: _Node(name, calls, name in fail) for name in needs}
+    runner._execution_context = None
+    return runner
+
+
+@pytest.mark.parametrize("targets", [None, ["select"], ["classify"], ["policy", "classify"]])
+def test_plain_graph_runner_gives_dasks_results(targets) -> None:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    patches.apply()
+    assert patches._plain_graph_runner_installed()
+    dask_run = DaskGraphRunner.run.__wrapped__
+    inputs = {"__message__": "hello", "__tracker__": "t1"}
+    dask_calls, our_calls = [], []
+    expected = dask_run(_runner(dask_calls), inputs, targets)
+    runner = _runner(our_calls)
+    assert runner.run(inputs, targets) == expected
+    assert sorted(our_calls) == sorted(dask_calls)  # each node once, same arguments
+    our_calls.clear()
+    assert runner.run({"__message__": "again", "__tracker__": "t2"}, targets) == \
+        dask_run(_runner([]), {"__message__": "again", "__tracker__": "t2"}, targets)
+    assert len(our_calls) == len(dask_calls)  # the cached order runs the same nodes
+
+
+def test_plain_graph_runner_fails_like_dask() -> None:
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    patches.apply()
+    dask_run = DaskGraphRunner.run.__wrapped__
+    inputs = {"__message__": "hello", "__tracker__": "t1"}
+    for run in (dask_run, DaskGraphRunner.run):
+        with pytest.raises(GraphRunError, match="Error running runner"):
+            run(_runner([], fail=("features_b",)), inputs, ["select"])
+        with pytest.raises(GraphRunError, match="clashes with a node name"):
+            run(_runner([]), {"__message__": "tokens"}, ["select"])
+
+
 # --- applying them -------------------------------------------------------------------------
 
 
@@ -270,7 +343,7 @@ def test_speedups_can_be_left_out_the_budget_cannot():
     names = patches.apply({patches.SPEEDUPS_ENV: "off"})
     assert names == ["action_budget"]
     assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients",
-                                 "rule_keys"]
+                                 "rule_keys", "plain_graph_runner"]
 
 
 def test_every_patch_names_its_reason_and_an_existing_test():
