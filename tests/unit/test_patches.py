@@ -291,6 +291,69 @@ def test_plain_graph_runner_fails_like_dask() -> None:
             run(_runner([]), {"__message__": "tokens"}, ["select"])
 
 
+_TRUSTED_NAMES = (
+    "import rasa.core.agent, sys, json\n"  # the modules a server has loaded by then
+    "from maina_rasa import patches\n"
+    "if sys.argv[1] == '1':\n"
+    "    patches.apply()\n"
+    "    assert 'skops.io' not in sys.modules\n"
+    "import skops.io._trusted_types as t\n"
+    "assert patches._skops_type_lookup_installed() == (sys.argv[1] == '1')\n"
+    "print(json.dumps({n: getattr(t, n) for n in dir(t) if n.endswith('_NAMES')}))\n"
+)
+
+
+def test_skops_type_lookup_is_skops() -> None:
+    """skops' trusted type names (what decides whether a model file loads) are the same
+    with the import hook, in a process that has Rasa and TensorFlow loaded."""
+    import json
+    import subprocess
+    import sys
+    import types
+
+    import numpy as np
+
+    root = str(__import__("pathlib").Path(__file__).parents[2])
+    runs = [subprocess.Popen([sys.executable, "-c", _TRUSTED_NAMES, flag], cwd=root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for flag in ("0", "1")]
+    (stock, _), (ours, errors) = (run.communicate(timeout=300) for run in runs)
+    assert runs[1].returncode == 0, errors[-2000:]
+    stock_names, our_names = json.loads(stock), json.loads(ours)
+    assert our_names == stock_names
+    assert len(stock_names["NUMPY_UFUNC_TYPE_NAMES"]) > 50
+
+    module = types.ModuleType("m")
+    module.absolute = np.absolute
+    lazy = types.ModuleType("lazy")
+    lazy.__getattr__ = lambda name: np.add if name == "add" else (_ for _ in ()).throw(
+        AttributeError(name))
+    for obj, name in [(np, "absolute"), (module, "absolute"), (module, "nope"), (lazy, "add"),
+                      (lazy, "nope"), (np, "linalg.norm"), (np, "linalg.nope"),
+                      (np, "__name__"), (np, "a.<locals>.b"), (np.absolute, "__class__")]:
+        try:
+            want = _pickle_getattribute(obj, name)
+        except AttributeError:
+            with pytest.raises(AttributeError):
+                patches.fast_getattribute(obj, name)
+        else:
+            got = patches.fast_getattribute(obj, name)
+            assert got[0] is want[0] and got[1] is want[1], (obj, name)
+
+
+def _pickle_getattribute(obj, name):
+    """skops 0.9.0's ``_getattribute`` (pickle's), as it was before the patch."""
+    for subpath in name.split("."):
+        if subpath == "<locals>":
+            raise AttributeError(name)
+        try:
+            parent = obj
+            obj = getattr(obj, subpath)
+        except AttributeError:
+            raise AttributeError(name) from None
+    return obj, parent
+
+
 # --- applying them -------------------------------------------------------------------------
 
 
@@ -343,7 +406,7 @@ def test_speedups_can_be_left_out_the_budget_cannot():
     names = patches.apply({patches.SPEEDUPS_ENV: "off"})
     assert names == ["action_budget"]
     assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients",
-                                 "rule_keys", "plain_graph_runner"]
+                                 "rule_keys", "plain_graph_runner", "skops_type_lookup"]
 
 
 def test_every_patch_names_its_reason_and_an_existing_test():
