@@ -37,16 +37,45 @@ action-server budget is behaviour and always installed.
    order once (same values) lets SciPy use it in place; the products are computed by the same
    loop in the same order, so probabilities are bit-for-bit the same.
    Test: tests/unit/test_patches.py::test_fortran_order_gives_identical_probabilities.
+4. **rule_keys** (speed-up) — ``RulePolicy._get_possible_keys``. To find the rules that apply,
+   Rasa checks every rule (~220) against every state of the session, newest first, twice per
+   prediction, re-reading each rule's states (``json.loads`` result, reversed into a new list,
+   lists turned into tuples) for every single check: the largest share of the policy's time.
+   Each rule's states are prepared once per policy; the scan stops as soon as no rule is left,
+   or every rule left is shorter than the states already checked (Rasa's check says "applies"
+   for those from then on). Same checks, same set of keys.
+   Test: tests/unit/test_patches.py::test_rule_keys_are_rasas.
+5. **plain_graph_runner** (speed-up) — ``DaskGraphRunner.run``. Every message (NLU graph) and
+   every prediction (policy graph, two or three per turn) builds a dask task graph, orders
+   and schedules it with dask's synchronous scheduler, for graphs of 10–15 nodes run one
+   after another anyway. The nodes are called in a fixed order computed once per target
+   list, each exactly once and with exactly the arguments dask passes; an error is wrapped
+   the same way (``GraphRunError`` from a ``RuntimeError``).
+   Test: tests/unit/test_patches.py::test_plain_graph_runner_gives_dasks_results.
+6. **skops_type_lookup** (speed-up, cold start) — ``skops.io._utils._getattribute`` (skops
+   0.9.0). Importing ``skops.io``, which the logistic regression's ``load`` does, computes the
+   trusted type names: for each of ~765 NumPy/SciPy ufuncs (no ``__module__``) pickle's
+   ``whichmodule`` tries ``getattr`` on every module loaded — ~5,600 once TensorFlow is in —
+   and every miss formats the module's repr into an ``AttributeError``: 6.4 s CPU, a third
+   of the cold start. An import hook swaps in :func:`fast_getattribute` (same object or same
+   exception, no message formatting, a plain module read from its ``__dict__``) as
+   ``skops.io._utils`` loads, so the trusted names, and which models load, are the same.
+   Only installed before skops.io is imported and for the pinned skops.
+   Test: tests/unit/test_patches.py::test_skops_type_lookup_is_skops.
 """
 from __future__ import annotations
 
 import asyncio
 import contextvars
 import functools
+import importlib.abc
+import importlib.machinery
 import logging
 import math
 import os
+import sys
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Callable, Dict, List, Mapping, Optional, Text
 
 logger = logging.getLogger(__name__)
@@ -258,6 +287,281 @@ def _fortran_coefficients_installed() -> bool:
     return _is_patched(LogisticRegressionClassifier.process)
 
 
+# --- 4. rule_keys ----------------------------------------------------------------------------
+
+# How one value of a rule's state is compared (RulePolicy._does_rule_match_state).
+_MUST_EQUAL, _MUST_BE_UNSET = 1, 2
+
+
+def _compiled_rule_state(state: Dict[Text, Any], should_not_be_set: Text) -> Any:
+    """A rule's state as (state type, [(key, mode, value)]), lists already made tuples."""
+    compiled = []
+    for state_type, sub_state in state.items():
+        checks = []
+        for key, value in sub_state.items():
+            if isinstance(value, list):
+                value = tuple(value)  # json gives lists where the featurizer has tuples
+            if value == should_not_be_set:
+                checks.append((key, _MUST_BE_UNSET, value))
+            elif value:
+                checks.append((key, _MUST_EQUAL, value))
+        compiled.append((state_type, checks))
+    return compiled
+
+
+def _rules_by_first_state(policy: Any, lookup: Dict[Text, Text]) -> Dict[Any, List[Any]]:
+    """The lookup's rules, compiled (newest state first), grouped by what their newest state
+    requires: (previous action name, intent), either ``None`` when the rule does not require
+    one (or not as a string)."""
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+
+    cache = policy.__dict__.setdefault("_maina_rule_groups", {})
+    cached = cache.get(id(lookup))
+    if cached is not None and cached[0] is lookup and cached[1] == len(lookup):
+        return cached[2]
+    groups: Dict[Any, List[Any]] = {}
+    for key in lookup:
+        rule = [
+            (state.get(PREVIOUS_ACTION), _compiled_rule_state(state, SHOULD_NOT_BE_SET))
+            for state in reversed(policy._rule_key_to_state(key))
+        ]
+        required = {}
+        if rule and rule[0][0]:  # the newest state has a previous action: it must match
+            for state_type, checks in rule[0][1]:
+                for name, mode, value in checks:
+                    if mode == _MUST_EQUAL and isinstance(value, str):
+                        required[(state_type, name)] = value
+        group = (required.get((PREVIOUS_ACTION, "action_name")),
+                 required.get((USER, "intent")))
+        groups.setdefault(group, []).append((key, rule))
+    cache[id(lookup)] = (lookup, len(lookup), groups)
+    return groups
+
+
+def possible_rule_keys(policy: Any, lookup: Dict[Text, Text], states: List[Any]) -> set:
+    """What ``RulePolicy._get_possible_keys`` returns, computed without its waste.
+
+    Rasa filters every rule key against every state of the conversation, newest first,
+    re-reading the rule's JSON states (reversed into a new list) for each check: ~220 rules
+    × the states, twice per prediction. Here each rule's states are compiled once and
+    grouped by the previous action and intent their newest state requires, so the newest
+    state is only checked against rules that can match it (a rule requiring another action
+    or intent fails Rasa's check); the scan stops when no key is left (filtering an empty
+    set gives the empty set) or when every key left is shorter than the states already
+    checked (Rasa's check returns True for those from then on). Same checks, same keys.
+    """
+    from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+
+    groups = _rules_by_first_state(policy, lookup)
+    if not states:
+        return set(lookup)
+    newest = states[-1]
+    action = (newest.get(PREVIOUS_ACTION) or {}).get("action_name")
+    intent = (newest.get(USER) or {}).get("intent")
+    possible: List[Any] = []
+    for group in {(None, None), (action, None), (None, intent), (action, intent)}:
+        possible += groups.get(group, ())
+    for turn, state in enumerate(reversed(states)):
+        if not possible or all(turn >= len(rule) for _, rule in possible):
+            break
+        current_previous_action = state.get(PREVIOUS_ACTION)
+        kept = []
+        for key, rule in possible:
+            if turn < len(rule):
+                rule_previous_action, checks = rule[turn]
+                if not rule_previous_action and not current_previous_action:
+                    pass
+                elif not rule_previous_action or not current_previous_action:
+                    continue
+                elif not _rule_state_matches(checks, state):
+                    continue
+            kept.append((key, rule))
+        possible = kept
+    return {key for key, _ in possible}
+
+
+def _rule_state_matches(checks: Any, conversation_state: Dict[Text, Any]) -> bool:
+    """``RulePolicy._does_rule_match_state`` on a compiled rule state."""
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET
+
+    for state_type, items in checks:
+        sub_state = conversation_state.get(state_type, {})
+        for key, mode, value in items:
+            current = sub_state.get(key)
+            if mode == _MUST_EQUAL:
+                if current != value:
+                    return False
+            elif current and current != SHOULD_NOT_BE_SET:
+                return False
+    return True
+
+
+def _install_rule_keys(environ: Mapping[str, str]) -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    if _is_patched(RulePolicy._get_possible_keys):
+        return
+    original = RulePolicy._get_possible_keys
+    rasa_is_rule_applicable = RulePolicy._is_rule_applicable
+
+    @functools.wraps(original)
+    def _get_possible_keys(self: Any, lookup: Dict[Text, Text], states: List[Any]) -> set:
+        if type(self)._is_rule_applicable is not rasa_is_rule_applicable:
+            return original(self, lookup, states)  # a subclass decides differently
+        return possible_rule_keys(self, lookup, states)
+
+    RulePolicy._get_possible_keys = _marked(_get_possible_keys, "rule_keys")
+
+
+def _rule_keys_installed() -> bool:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    return _is_patched(RulePolicy._get_possible_keys)
+
+
+# --- 5. plain_graph_runner -------------------------------------------------------------------
+
+
+def graph_order(schema: Any, targets: List[Text], inputs: Any) -> List[Text]:
+    """The nodes ``targets`` need, each after the nodes it needs (depth first, in the order
+    of each node's ``needs``); names given as ``inputs`` are not nodes to run."""
+    order: List[Text] = []
+    seen: set = set()
+
+    def visit(name: Text) -> None:
+        if name in seen or name in inputs or name not in schema.nodes:
+            return
+        seen.add(name)
+        for need in schema.nodes[name].needs.values():
+            visit(need)
+        order.append(name)
+
+    for target in targets:
+        visit(target)
+    return order
+
+
+def run_graph_in_order(runner: Any, inputs: Optional[Dict[Text, Any]],
+                       targets: Optional[List[Text]]) -> Dict[Text, Any]:
+    """What ``DaskGraphRunner.run`` returns, without dask: each node needed is called once,
+    after the nodes it needs, with the same arguments dask passes it (``(name, output)`` of
+    each need, an input as ``(input name, value)``, an unknown name as the bare string)."""
+    from rasa.engine.exceptions import GraphRunError
+
+    schema = runner._graph_schema
+    run_targets = targets if targets else schema.target_names
+    values: Dict[Text, Any] = {}
+    for input_name, input_value in (inputs or {}).items():
+        if isinstance(input_value, str) and input_value in schema.nodes:
+            raise GraphRunError(
+                f"Input value '{input_value}' clashes with a node name. Make sure "
+                f"that none of the input names passed to the `run` method are the "
+                f"same as node names in the graph schema."
+            )
+        values[input_name] = (input_name, input_value)
+    cache = runner.__dict__.setdefault("_maina_orders", {})
+    key = (tuple(run_targets), tuple(sorted(values)))
+    order = cache.get(key)
+    if order is None:
+        order = cache[key] = [
+            (name, runner._instantiated_nodes[name], tuple(schema.nodes[name].needs.values()))
+            for name in graph_order(schema, list(run_targets), values)
+        ]
+    try:
+        for name, node, needs in order:
+            values[name] = node(*(values.get(need, need) for need in needs))
+        return dict(values.get(target, target) for target in run_targets)
+    except RuntimeError as e:
+        raise GraphRunError("Error running runner.") from e
+
+
+def _install_plain_graph_runner(environ: Mapping[str, str]) -> None:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    if _is_patched(DaskGraphRunner.run):
+        return
+    original = DaskGraphRunner.run
+
+    @functools.wraps(original)
+    def run(self: Any, inputs: Optional[Dict[Text, Any]] = None,
+            targets: Optional[List[Text]] = None) -> Dict[Text, Any]:
+        return run_graph_in_order(self, inputs, targets)
+
+    DaskGraphRunner.run = _marked(run, "plain_graph_runner")
+
+
+def _plain_graph_runner_installed() -> bool:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    return _is_patched(DaskGraphRunner.run)
+
+
+# --- 6. skops_type_lookup -------------------------------------------------------------------
+
+PINNED_SKOPS = "0.9.0"
+_MISSING = object()
+
+
+def fast_getattribute(obj: Any, name: str) -> Any:
+    """``skops.io._utils._getattribute`` (a copy of pickle's): the same object or the same
+    ``AttributeError``, without formatting the module's repr into a message nobody reads, and
+    with a plain module's attribute read from its ``__dict__`` (what ``getattr`` does for a
+    module without ``__getattr__``, for a name that is not a dunder)."""
+    parent = obj
+    for subpath in name.split("."):
+        if subpath == "<locals>":
+            raise AttributeError(f"Can't get local attribute {name!r} on {obj!r}")
+        parent = obj
+        if (type(obj) is ModuleType and not subpath.startswith("__")
+                and "__getattr__" not in obj.__dict__):
+            obj = obj.__dict__.get(subpath, _MISSING)
+        else:
+            obj = getattr(obj, subpath, _MISSING)
+        if obj is _MISSING:
+            raise AttributeError(f"Can't get attribute {name!r}")
+    return obj, parent
+
+
+class _SkopsUtilsFinder(importlib.abc.MetaPathFinder):
+    """Swaps ``_getattribute`` into ``skops.io._utils`` as it is imported, before
+    ``skops.io._trusted_types`` uses it at import time."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != "skops.io._utils":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+
+        def exec_and_patch(module: ModuleType) -> None:
+            exec_module(module)
+            module._getattribute = fast_getattribute
+
+        spec.loader.exec_module = exec_and_patch  # type: ignore[method-assign]
+        return spec
+
+
+_skops_finder = _SkopsUtilsFinder()
+
+
+def _install_skops_type_lookup(environ: Mapping[str, str]) -> None:
+    from importlib.metadata import version
+
+    if version("skops") != PINNED_SKOPS or "skops.io._utils" in sys.modules:
+        return  # another skops, or already imported (nothing left to speed up)
+    if _skops_finder not in sys.meta_path:
+        sys.meta_path.insert(0, _skops_finder)
+
+
+def _skops_type_lookup_installed() -> bool:
+    utils = sys.modules.get("skops.io._utils")
+    if utils is not None:
+        return getattr(utils, "_getattribute", None) is fast_getattribute
+    return _skops_finder in sys.meta_path
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -291,6 +595,25 @@ PATCHES = (
           "no 6 MB copy of the classifier's coefficients on every message",
           "tests/unit/test_patches.py::test_fortran_order_gives_identical_probabilities",
           True, _install_fortran_coefficients, _fortran_coefficients_installed),
+    Patch("rule_keys",
+          "rasa.core.policies.rule_policy.RulePolicy._get_possible_keys",
+          "each rule's states parsed once, and the scan of the conversation's states stops "
+          "when no rule is left to decide (~220 rules × every state, twice per prediction)",
+          "tests/unit/test_patches.py::test_rule_keys_are_rasas",
+          True, _install_rule_keys, _rule_keys_installed),
+    Patch("plain_graph_runner",
+          "rasa.engine.runner.dask.DaskGraphRunner.run",
+          "the NLU and policy graphs run node after node in a fixed order, without building "
+          "and scheduling a dask graph for every message and every prediction",
+          "tests/unit/test_patches.py::test_plain_graph_runner_gives_dasks_results",
+          True, _install_plain_graph_runner, _plain_graph_runner_installed),
+    Patch("skops_type_lookup",
+          "skops.io._utils._getattribute (skops 0.9.0, as skops.io is imported)",
+          "importing skops.io (the logistic regression's loader) looks up ~765 NumPy/SciPy "
+          "ufuncs in every loaded module (~5,600 with TensorFlow): 6.4 s CPU of the cold "
+          "start, mostly formatting error messages nobody reads",
+          "tests/unit/test_patches.py::test_skops_type_lookup_is_skops",
+          True, _install_skops_type_lookup, _skops_type_lookup_installed),
 )
 
 

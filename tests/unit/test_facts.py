@@ -95,3 +95,14 @@ def test_phone_numbers_the_bot_says_are_facts():
         rendered = PLACEHOLDER.sub(lambda m: variables.get(m.group(1), ""), text)
         for number in PHONE.findall(rendered):
             assert re.sub(r"\D", "", number) in fact_numbers, number
+
+
+def test_the_start_up_check_reads_the_response_files_as_safe_load_does():
+    """The placeholder check parses with PyYAML's C loader (start-up time): same documents."""
+    import yaml
+
+    from maina import placeholders
+
+    for path in placeholders.response_files():
+        text = path.read_text(encoding="utf-8")
+        assert placeholders._load_yaml(text) == (yaml.safe_load(text) or {}), path

@@ -149,6 +149,211 @@ def test_fortran_order_gives_identical_probabilities() -> None:
     assert np.array_equal(before, clf.predict_proba(rows))  # bit for bit
 
 
+def _random_rule_state(rng, should_not_be_set, start=False):
+    if start or rng.random() < 0.08:
+        state = {}  # a conversation's start: no previous action
+    elif rng.random() < 0.1:
+        state = {"prev_action": {"action_text": rng.choice(["hi", "bye"])}}
+    else:
+        state = {"prev_action": {"action_name": rng.choice(
+            ["action_listen", "utter_a", "utter_b", "lifecycle_form"])}}
+    if rng.random() < 0.7:
+        state["user"] = {"intent": rng.choice(["ask_fee", "ask_where", "greet", "affirm"])}
+        if rng.random() < 0.3:
+            state["user"]["entities"] = rng.choice([["date"], ["date", "case"], []])
+    if rng.random() < 0.4:
+        state["slots"] = {rng.choice(["language", "case"]): rng.choice(
+            [[1.0], [0.0, 1.0], should_not_be_set, None])}
+    if rng.random() < 0.3:
+        state["active_loop"] = {"name": rng.choice(["lifecycle_form", should_not_be_set])}
+    return state
+
+
+def _as_conversation_state(rule_state, rng):
+    """A conversation state near a rule state: the featurizer's tuples, some values changed."""
+    state = {}
+    for state_type, sub_state in rule_state.items():
+        state[state_type] = {k: tuple(v) if isinstance(v, list) else v
+                             for k, v in sub_state.items()}
+        if rng.random() < 0.2 and state[state_type]:
+            key = rng.choice(sorted(state[state_type]))
+            state[state_type][key] = rng.choice(["greet", "utter_b", (1.0,), None])
+    return state
+
+
+def test_rule_keys_are_rasas() -> None:
+    """The patched ``_get_possible_keys`` gives Rasa's set on rules and conversations of
+    every shape: starts of conversations, negative slot/loop conditions, tuples, long
+    conversations (the scan stops early), no applicable rule at all."""
+    import json
+    import random
+
+    from rasa.core.policies.rule_policy import SHOULD_NOT_BE_SET, RulePolicy
+
+    patches.apply()
+    assert patches._rule_keys_installed()
+    rasa_get_possible_keys = RulePolicy._get_possible_keys.__wrapped__
+    rng = random.Random(17)
+    lookup = {}
+    for i in range(300):
+        length = rng.randint(1, 5)
+        states = [_random_rule_state(rng, SHOULD_NOT_BE_SET, start=(j == 0 and i % 7 == 0))
+                  for j in range(length)]
+        lookup[json.dumps(states, sort_keys=True)] = f"action_{i % 13}"
+    rule_states = [json.loads(key) for key in lookup]
+    policy = RulePolicy.__new__(RulePolicy)
+    checked = non_empty = 0
+    for _ in range(400):
+        base = rng.choice(rule_states)
+        prefix = [_as_conversation_state(_random_rule_state(rng, SHOULD_NOT_BE_SET), rng)
+                  for _ in range(rng.randint(0, 12))]
+        if rng.random() < 0.1:
+            prefix = [{}] + prefix  # the conversation's start
+        states = prefix + [_as_conversation_state(s, rng) for s in base]
+        expected = rasa_get_possible_keys(policy, lookup, states)
+        assert policy._get_possible_keys(lookup, states) == expected
+        checked += 1
+        non_empty += bool(expected)
+    assert checked == 400 and 50 < non_empty < 400  # both outcomes were exercised
+    assert policy._get_possible_keys(lookup, []) == set(lookup)
+
+
+class _Node:
+    """A graph node that records its arguments and answers ``(name, output)``."""
+
+    def __init__(self, name, calls, fail=False):
+        self.name, self.calls, self.fail = name, calls, fail
+
+    def __call__(self, *inputs):
+        self.calls.append((self.name, inputs))
+        if self.fail:
+            raise RuntimeError("boom")
+        return self.name, f"{self.name}({','.join(str(i[1]) if isinstance(i, tuple) else i for i in inputs)})"
+
+
+def _runner(calls, fail=()):
+    from rasa.engine.graph import GraphSchema, SchemaNode
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    needs = {
+        "convert": {"messages": "__message__"},
+        "tokens": {"messages": "convert"},
+        "features_a": {"messages": "tokens"},
+        "features_b": {"messages": "tokens", "other": "features_a"},
+        "classify": {"messages": "features_b", "extra": "not_a_node"},
+        "domain": {},
+        "policy": {"tracker": "__tracker__", "domain": "domain", "rules": "domain"},
+        "select": {"p": "policy", "m": "classify"},
+        "unused": {"x": "domain"},
+    }
+    schema = GraphSchema({
+        name: SchemaNode(needs=n, uses=object, constructor_name="load", fn="run", config={},
+                         is_target=name in ("select", "unused"))
+        for name, n in needs.items()
+    })
+    runner = DaskGraphRunner.__new__(DaskGraphRunner)
+    runner._graph_schema = schema
+    runner._instantiated_nodes = {name: _Node(name, calls, name in fail) for name in needs}
+    runner._execution_context = None
+    return runner
+
+
+@pytest.mark.parametrize("targets", [None, ["select"], ["classify"], ["policy", "classify"]])
+def test_plain_graph_runner_gives_dasks_results(targets) -> None:
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    patches.apply()
+    assert patches._plain_graph_runner_installed()
+    dask_run = DaskGraphRunner.run.__wrapped__
+    inputs = {"__message__": "hello", "__tracker__": "t1"}
+    dask_calls, our_calls = [], []
+    expected = dask_run(_runner(dask_calls), inputs, targets)
+    runner = _runner(our_calls)
+    assert runner.run(inputs, targets) == expected
+    assert sorted(our_calls) == sorted(dask_calls)  # each node once, same arguments
+    our_calls.clear()
+    assert runner.run({"__message__": "again", "__tracker__": "t2"}, targets) == \
+        dask_run(_runner([]), {"__message__": "again", "__tracker__": "t2"}, targets)
+    assert len(our_calls) == len(dask_calls)  # the cached order runs the same nodes
+
+
+def test_plain_graph_runner_fails_like_dask() -> None:
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    patches.apply()
+    dask_run = DaskGraphRunner.run.__wrapped__
+    inputs = {"__message__": "hello", "__tracker__": "t1"}
+    for run in (dask_run, DaskGraphRunner.run):
+        with pytest.raises(GraphRunError, match="Error running runner"):
+            run(_runner([], fail=("features_b",)), inputs, ["select"])
+        with pytest.raises(GraphRunError, match="clashes with a node name"):
+            run(_runner([]), {"__message__": "tokens"}, ["select"])
+
+
+_TRUSTED_NAMES = (
+    "import rasa.core.agent, sys, json\n"  # the modules a server has loaded by then
+    "from maina_rasa import patches\n"
+    "if sys.argv[1] == '1':\n"
+    "    patches.apply()\n"
+    "    assert 'skops.io' not in sys.modules\n"
+    "import skops.io._trusted_types as t\n"
+    "assert patches._skops_type_lookup_installed() == (sys.argv[1] == '1')\n"
+    "print(json.dumps({n: getattr(t, n) for n in dir(t) if n.endswith('_NAMES')}))\n"
+)
+
+
+def test_skops_type_lookup_is_skops() -> None:
+    """skops' trusted type names (what decides whether a model file loads) are the same
+    with the import hook, in a process that has Rasa and TensorFlow loaded."""
+    import json
+    import subprocess
+    import sys
+    import types
+
+    import numpy as np
+
+    root = str(__import__("pathlib").Path(__file__).parents[2])
+    runs = [subprocess.Popen([sys.executable, "-c", _TRUSTED_NAMES, flag], cwd=root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for flag in ("0", "1")]
+    (stock, _), (ours, errors) = (run.communicate(timeout=300) for run in runs)
+    assert runs[1].returncode == 0, errors[-2000:]
+    stock_names, our_names = json.loads(stock), json.loads(ours)
+    assert our_names == stock_names
+    assert len(stock_names["NUMPY_UFUNC_TYPE_NAMES"]) > 50
+
+    module = types.ModuleType("m")
+    module.absolute = np.absolute
+    lazy = types.ModuleType("lazy")
+    lazy.__getattr__ = lambda name: np.add if name == "add" else (_ for _ in ()).throw(
+        AttributeError(name))
+    for obj, name in [(np, "absolute"), (module, "absolute"), (module, "nope"), (lazy, "add"),
+                      (lazy, "nope"), (np, "linalg.norm"), (np, "linalg.nope"),
+                      (np, "__name__"), (np, "a.<locals>.b"), (np.absolute, "__class__")]:
+        try:
+            want = _pickle_getattribute(obj, name)
+        except AttributeError:
+            with pytest.raises(AttributeError):
+                patches.fast_getattribute(obj, name)
+        else:
+            got = patches.fast_getattribute(obj, name)
+            assert got[0] is want[0] and got[1] is want[1], (obj, name)
+
+
+def _pickle_getattribute(obj, name):
+    """skops 0.9.0's ``_getattribute`` (pickle's), as it was before the patch."""
+    for subpath in name.split("."):
+        if subpath == "<locals>":
+            raise AttributeError(name)
+        try:
+            parent = obj
+            obj = getattr(obj, subpath)
+        except AttributeError:
+            raise AttributeError(name) from None
+    return obj, parent
+
+
 # --- applying them -------------------------------------------------------------------------
 
 
@@ -200,7 +405,8 @@ def test_speedups_can_be_left_out_the_budget_cannot():
     assert not patches.speedups_enabled({patches.SPEEDUPS_ENV: "0"})
     names = patches.apply({patches.SPEEDUPS_ENV: "off"})
     assert names == ["action_budget"]
-    assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients"]
+    assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients",
+                                 "rule_keys", "plain_graph_runner", "skops_type_lookup"]
 
 
 def test_every_patch_names_its_reason_and_an_existing_test():
