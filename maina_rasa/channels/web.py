@@ -34,7 +34,7 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from maina import locales, topics
+from maina import locales, topics, wareki
 from maina.placeholders import PLACEHOLDER
 from maina_rasa import startup
 
@@ -144,6 +144,8 @@ def build_config(idle_seconds: int = DEFAULT_IDLE_SECONDS) -> Dict[Text, Any]:
     spoken = locales.spoken()
     config["languages"] = [{"code": code, "name": name} for code, name in locales.names().items()]
     config["ui"] = ui_texts()
+    # the kiosk's date picker shows 平成2年 beside 1990: the one era table is maina.wareki's
+    config["eras"] = [{"name": era.name, "start": era.start.isoformat()} for era in wareki.ERAS]
     config["kiosk"] = {
         "idle_seconds": idle_seconds,
         "menu": [{"payload": item.payload, "labels": {code: item.label(code) for code in spoken}}

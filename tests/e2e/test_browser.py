@@ -1112,3 +1112,16 @@ def _artifact(name: str) -> Path:
     out = Path(os.environ.get("MAINA_E2E_ARTIFACTS") or tempfile.gettempdir()) / "maina-browser"
     out.mkdir(parents=True, exist_ok=True)
     return out / name
+
+
+def test_kiosk_era_names_come_from_the_one_era_table(new_tab):
+    """The picker's 平成2年 is computed from config.json's eras (maina.wareki), not a JS copy."""
+    from maina import wareki
+
+    eras = build_config()["eras"]
+    page = _kiosk(new_tab())
+    for day in ("1990-01-15", "1989-01-07", "1989-01-08", "2019-04-30", "2019-05-01", "2029-01-15"):
+        y, m, d = map(int, day.split("-"))
+        expected = wareki.format_date_ja(__import__("datetime").date(y, m, d)).split("（")[1].split("）")[0]
+        assert page.evaluate("([y, m, d, eras]) => MainaKiosk.eraName(y, m, d, eras)", [y, m, d, eras]) == expected
+    assert page.evaluate("MainaKiosk.eraName(1990, 1, 15, undefined)") == ""

@@ -44,15 +44,19 @@
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
 
-  /** Japanese era of a date, e.g. 平成2年 / 令和元年. */
-  function eraName(y, m, d) {
-    var v = y * 10000 + m * 100 + d, name, year;
-    if (v >= 20190501) { name = "令和"; year = y - 2018; }
-    else if (v >= 19890108) { name = "平成"; year = y - 1988; }
-    else if (v >= 19261225) { name = "昭和"; year = y - 1925; }
-    else if (v >= 19120730) { name = "大正"; year = y - 1911; }
-    else { name = "明治"; year = y - 1867; }
-    return name + (year === 1 ? "元" : year) + "年";
+  /**
+   * Japanese era of a date, e.g. 平成2年 / 令和元年, from config.json's `eras` (maina/wareki.py:
+   * the one era table; name and first day, oldest first). "" when config.json did not load.
+   */
+  function eraName(y, m, d, eras) {
+    var v = y * 10000 + m * 100 + d, found = null;
+    (eras || []).forEach(function (era) {
+      var s = String(era.start || "").split("-").map(Number);
+      if (s.length === 3 && v >= s[0] * 10000 + s[1] * 100 + s[2]) found = { name: era.name, first: s[0] };
+    });
+    if (!found) return "";
+    var year = y - found.first + 1;
+    return found.name + (year === 1 ? "元" : year) + "年";
   }
 
   function daysIn(y, m) { return new Date(y, m, 0).getDate(); }
@@ -215,7 +219,7 @@
     var PICKER_TITLES = { birth: "pickerBirth", issue: "pickerIssue", application: "pickerApplication", stay: "pickerStay" };
     function renderPicker() {
       var s = t(), fill = Maina.fill;
-      var values = { year: date.y, month: date.m, day: date.d, era: eraName(date.y, date.m, date.d),
+      var values = { year: date.y, month: date.m, day: date.d, era: eraName(date.y, date.m, date.d, config.eras),
         monthName: MONTHS[date.m - 1] };
       $("picker-title").textContent = s[PICKER_TITLES[date.kind] || "pickerBirth"];
       $("picker-year").textContent = fill(s.yearValue, values);
