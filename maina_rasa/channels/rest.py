@@ -8,7 +8,8 @@
   "input_channel"?: str}`` → ``[{"recipient_id": …, "text": …, "buttons"?: …}, …]``
 * ``POST /webhooks/rest/webhook?stream=true`` still works: one JSON message per line
   (``text/event-stream``, as in Rasa), with the same notices and apology as the plain call.
-* Two extra keys on a bot message, which clients of Rasa's format may ignore: ``"language"``,
+* Extra keys on a bot message, which clients of Rasa's format may ignore: ``"ask"`` on a
+  message that asks for a date (``{"input": "date", "kind": "birth"}``), ``"language"``,
   the conversation's language (the ``language`` slot: ``ja``, ``en``, ``zh`` …) on every message
   of an answer, which the web pages follow (docs/web.md); ``"feedback"`` (maina_rasa/feedback.py).
 
@@ -69,22 +70,41 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 class LanguageOutputMixin:
     """Puts the conversation's language, which the NLG records on every answer (``"language"``),
-    on each message the channel emits for that answer: Rasa's output channels drop unknown keys."""
+    on each message the channel emits for that answer, and, on the message that asks for a
+    date, what it asks (``"ask": {"input": "date", "kind": "birth"}``, declared in the response's
+    ``metadata``: the kiosk opens its date picker in any language). Rasa's output channels drop
+    unknown keys, hence the mixin."""
 
     _answer_language: Optional[str] = None
+    _answer_ask: Optional[Dict[Text, Text]] = None
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         language = message.get(LANGUAGE_KEY)
         self._answer_language = language if isinstance(language, str) else None
+        self._answer_ask = _asked_input(message.get("metadata"))
         try:
             await super().send_response(recipient_id, message)  # type: ignore[misc]
         finally:
             self._answer_language = None
+            self._answer_ask = None
 
     async def _persist_message(self, message: Dict[Text, Any]) -> None:
         if self._answer_language and LANGUAGE_KEY not in message:
             message = {**message, LANGUAGE_KEY: self._answer_language}
+        if self._answer_ask:
+            message = {**message, ASK_KEY: self._answer_ask}
         await super()._persist_message(message)  # type: ignore[misc]
+
+
+ASK_KEY = "ask"
+
+
+def _asked_input(metadata: Any) -> Optional[Dict[Text, Text]]:
+    """``{"input": "date", "kind": "birth"}`` from a response's ``metadata: {input: date,
+    date_kind: birth}``; None for any other answer."""
+    if isinstance(metadata, dict) and metadata.get("input") == "date":
+        return {"input": "date", "kind": str(metadata.get("date_kind") or "")}
+    return None
 
 
 class RestCollectingOutputChannel(LanguageOutputMixin, FeedbackCollectingOutputChannel):

@@ -10,6 +10,7 @@ import contextlib
 import json
 import socket
 import uuid
+from pathlib import Path
 from typing import Any, Awaitable, Callable, List, Optional
 
 import aiohttp
@@ -30,6 +31,7 @@ Sanic.test_mode = True
 
 VALID = "123456789018"  # made-up test number with a correct check digit
 URL = "/webhooks/rest/webhook"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeRasa:
@@ -175,6 +177,27 @@ def test_every_message_of_an_answer_carries_the_conversations_language():
     status, text = asyncio.run(_post(AnsweringRasa(zh), {"sender": "web-zh", "message": "丢了"},
                                      query="?stream=true"))
     assert [m.get("language") for m in _stream_lines(text)] == ["zh", "zh"]
+
+
+def test_a_date_question_says_so_in_any_language():
+    """A response declaring ``metadata: {input: date, date_kind: birth}`` (the form's date
+    questions) gets "ask" on its message, so the kiosk's picker opens in Chinese too."""
+    ask = {"text": "先告诉我你的出生日期吧", "language": "zh", "utter_action": "utter_ask_birth_date",
+           "metadata": {"input": "date", "date_kind": "birth"}}
+    status, body = post(AnsweringRasa(ask, {"text": "other", "language": "zh"}),
+                        {"sender": "web-zh", "message": "有效期"})
+    assert status == 200
+    assert body[0]["ask"] == {"input": "date", "kind": "birth"} and "metadata" not in body[0]
+    assert "ask" not in body[1]
+
+
+def test_the_forms_date_questions_declare_what_they_ask():
+    import yaml
+
+    responses = yaml.safe_load((ROOT / "data/responses/dialogue.yml").read_text(encoding="utf-8"))["responses"]
+    for name, kind in (("utter_ask_birth_date", "birth"), ("utter_ask_issue_date", "issue"),
+                       ("utter_ask_stay_end_date", "stay")):
+        assert all(v.get("metadata") == {"input": "date", "date_kind": kind} for v in responses[name]), name
 
 
 def test_credentials_create_the_channel():

@@ -61,8 +61,9 @@
 
   function daysIn(y, m) { return new Date(y, m, 0).getDate(); }
 
-  // Which date the bot asks for. A bot message may say so explicitly with a custom payload
-  // {"input": "date", "kind": "birth"|"issue"|"application"|"stay"}; otherwise one sentence
+  // Which date the bot asks for. A bot message says so explicitly with "ask" (the REST channel,
+  // from the response's metadata) or a custom payload {"input": "date", "kind":
+  // "birth"|"issue"|"application"|"stay"}; otherwise (a correction in ja/en) one sentence
   // must both name a date and ask (e.g. 「まず、生年月日を教えてね。」「交付日）はいつかな？」).
   var DATE_KINDS = [
     ["stay", /在留期限|在留期間|満了日|period of stay|stay ends?\b/i],
@@ -76,9 +77,10 @@
   var NOT_A_DATE = /再発行|コンビニ交付|証明書交付|交付申請書?|交付通知書?|交付手数料|発行手数料|発行日後|交付までの|交付場所/g;
 
   function askedDate(message, previous) {
-    var custom = message.custom || {};
-    if (custom.input === "date" || custom.ask === "date") {
-      return /^(birth|issue|application|stay)$/.test(custom.kind) ? custom.kind : (previous || "birth");
+    // the bot says so ("ask", from the response's metadata: every language), or a custom payload
+    var asked = message.ask || message.custom || {};
+    if (asked.input === "date" || asked.ask === "date") {
+      return /^(birth|issue|application|stay)$/.test(asked.kind) ? asked.kind : (previous || "birth");
     }
     if (typeof message.text !== "string") return null;
     var sentences = message.text.replace(NOT_A_DATE, "").split(/[。！!\n]+/);
