@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
 from maina import case, clock
-from maina_rasa.nlu.rule_extractor import RuleEntityExtractor
+from maina_rasa.nlu.base import RuleEntityExtractor
 
 NAME = "CaseExtractor"
 

@@ -14,17 +14,14 @@ calculator's (``ask_my_expiry``): the FAQ would answer it without the dates the 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from maina import clock, dates
+from maina_rasa.nlu.base import RuleEntityExtractor
 
 NAME = "JapaneseDateExtractor"
 CALCULATOR_INTENT = "ask_my_expiry"
@@ -74,29 +71,13 @@ def resolved_intent(intent: Optional[str], entities: List[Dict[str, Any]]) -> Op
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class JapaneseDateExtractor(GraphComponent, EntityExtractorMixin):
+class JapaneseDateExtractor(RuleEntityExtractor):
     """Rule-based: no training, deterministic, tested in tests/unit/test_date_extractor.py."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "JapaneseDateExtractor":
-        return cls()
+    entities_for = staticmethod(entities_for)
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            text = message.get(TEXT)
-            if not isinstance(text, str) or not text or text.startswith("/"):
-                continue
-            extracted = entities_for(text)
-            if extracted:
-                message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
-                intent = message.get(INTENT) or {}
-                resolved = resolved_intent(intent.get(INTENT_NAME_KEY), extracted)
-                if resolved != intent.get(INTENT_NAME_KEY):
-                    message.set(INTENT, {**intent, INTENT_NAME_KEY: resolved}, add_to_output=True)
-        return messages
+    def after_extracting(self, message: Message, extracted: List[Dict[str, Any]]) -> None:
+        intent = message.get(INTENT) or {}
+        resolved = resolved_intent(intent.get(INTENT_NAME_KEY), extracted)
+        if resolved != intent.get(INTENT_NAME_KEY):
+            message.set(INTENT, {**intent, INTENT_NAME_KEY: resolved}, add_to_output=True)

@@ -25,12 +25,9 @@ import functools
 import json
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import (
     ENTITIES,
@@ -45,6 +42,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.io import read_yaml_file
 
 from maina import language
+from maina_rasa.nlu.base import StatelessComponent
 
 NAME = "LanguageDetector"
 ENTITY = "language"
@@ -102,18 +100,9 @@ def payload_with_language(text: str, hint: Optional[str]) -> str:
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False
 )
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
+class LanguageDetector(StatelessComponent, EntityExtractorMixin):
     """Rule-based, no training; tested in tests/unit/test_language.py."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -142,22 +131,13 @@ OTHER_LANGUAGE_INTENT = "other_language"
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class OtherLanguageRouter(GraphComponent):
+class OtherLanguageRouter(StatelessComponent):
     """A message in a language Maina-chan recognises but does not speak (:data:`maina.language.
     RECOGNISED` without a file in locales/) gets the intent ``other_language``:
     the classifier was trained on Japanese and English, so its guess for such a message is
     noise. The answer gives the foreign-language hotline in the resident's language.
     Runs after the classifier and the FallbackClassifier (config.yml)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "OtherLanguageRouter":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

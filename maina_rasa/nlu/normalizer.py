@@ -1,34 +1,23 @@
 """First pipeline step: rewrite the message text into its canonical form (maina.normalize)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from maina.normalize import normalize
+from maina_rasa.nlu.base import StatelessComponent
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
 )
-class JapaneseNormalizer(GraphComponent):
+class JapaneseNormalizer(StatelessComponent):
     """Replaces TEXT with NFKC/long-vowel/kana-variant normalised text, in training and at runtime."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "JapaneseNormalizer":
-        return cls()
 
     @staticmethod
     def _normalize(message: Message) -> None:

@@ -886,7 +886,8 @@ def test_kiosk_date_picker_appears_only_when_the_bot_asks_a_date(new_tab):
             assert not any(kinds), (name, kinds, responses[name])
     assert page.evaluate("MainaKiosk.askedDate({custom: {input: 'date', kind: 'stay'}})") == "stay"
     # the bot's own "ask" (REST, from the response's metadata) works whatever the language
-    assert page.evaluate("MainaKiosk.askedDate({text: '你的卡是哪天领的？', ask: {input: 'date', kind: 'issue'}})") == "issue"
+    asked = "MainaKiosk.askedDate({text: '你的卡是哪天领的？', ask: {input: 'date', kind: 'issue'}})"
+    assert page.evaluate(asked) == "issue"
 
 
 def test_kiosk_language_menu_english(new_tab):

@@ -1,8 +1,10 @@
-"""Base of the rule-based entity extractors: no training, one pure function per extractor.
+"""The one base of the project's NLU components that learn nothing (issue 13).
 
-A subclass names its ``entities_for(text)`` (a plain function, tested on its own); this class
-adds the entities to every message that is not a button payload. (maina_rasa.nlu.dates'
-JapaneseDateExtractor predates it and has the same shape.)
+:class:`StatelessComponent`: ``create`` builds the component from nothing (no config, no
+trained resource). :class:`RuleEntityExtractor`: a subclass names its ``entities_for(text)``
+(a plain function, tested on its own); the base adds the entities to every message that is
+not a button payload, then calls :meth:`RuleEntityExtractor.after_extracting` (the date
+extractor re-reads the intent there).
 """
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 
-class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
-    entities_for: Callable[[str], List[Dict[str, Any]]]
+class StatelessComponent(GraphComponent):
+    """A graph component with no configuration and nothing trained."""
 
     @classmethod
     def create(
@@ -26,8 +28,15 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RuleEntityExtractor":
+    ) -> "StatelessComponent":
         return cls()
+
+
+class RuleEntityExtractor(StatelessComponent, EntityExtractorMixin):
+    entities_for: Callable[[str], List[Dict[str, Any]]]
+
+    def after_extracting(self, message: Message, extracted: List[Dict[str, Any]]) -> None:
+        """Hook for a subclass: ``extracted`` was just added to ``message``."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -37,4 +46,5 @@ class RuleEntityExtractor(GraphComponent, EntityExtractorMixin):
             extracted = type(self).entities_for(text)
             if extracted:
                 message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
+                self.after_extracting(message, extracted)
         return messages
