@@ -101,7 +101,7 @@ _MOVE_OUT = _re(r"転出|市外へ|市外に|町外へ|(?:他|ほか|別|よそ)
                 r"\bmov(?:e|ing) to another (?:city|town)\b")
 _MOVE_WITHIN = _re(r"市内で|市内の|市内に|同じ市|転居", r"\bwithin the city\b|\bin the same city\b")
 _MOVE_TO_PLACE = re.compile(r"([一-龥ァ-ヶ]{2,})(?:市|町|村|県|都|府|区)?(?:に|へ)(?:引っ?越|ひっこ|転居|移)")
-_MOVE_ANY = _re(r"引っ?越|ひっこ|転入|転出|転居|移り住|移って|\bmov(?:e|ed|ing)\b|\brelocat")
+_MOVE_ANY = _re(r"引っ?越|ひっこ|越して(?:き|く|い)|越した|転入|転出|転居|移り住|移って|\bmov(?:e|ed|ing)\b|\brelocat")
 _PAST_TENSE = _re(r"(?:し|き|い|っ|ん)た(?:$|[。、！？!?\s]|けど|が|ので|から|んだ|んです|のに|ばかり|ところ)"
                   r"|ました|済",
                   r"\b(?:moved|lost|dropped|ago|yesterday|last)\b")

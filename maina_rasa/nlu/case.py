@@ -19,11 +19,21 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
 
 from maina import case, clock
 from maina_rasa.nlu.base import RuleEntityExtractor
 
 NAME = "CaseExtractor"
+# A message that tells the day of its move is a moving question, whatever the classifier
+# made of the date in it (「11/25に東京から越してきた、いつまでに届け出？」 looked like the expiry
+# calculator's dates): the intents the moving rules start the deadline form from.
+MOVE_INTENTS = {"in": "move_in", "out": "address_name_change", "within": "address_name_change"}
+# what the classifier says of such a message instead (dates → the calculator)
+REREAD_AS_MOVE = frozenset({"ask_my_expiry", "why_my_expiry", "validity_card", "validity_foreign",
+                            "expired", "renewal_procedure"})
+SURE = 0.9  # above the FallbackClassifier's threshold: the move and its day were both said
 
 
 def _flag(value: Optional[bool], yes: str, no: str) -> Optional[str]:
@@ -61,3 +71,23 @@ class CaseExtractor(RuleEntityExtractor):
     """Rule-based: no training, deterministic, tested in tests/unit/test_case_extractor.py."""
 
     entities_for = staticmethod(entities_for)
+
+    def after_extracting(self, message: Message, extracted: List[Dict[str, Any]]) -> None:
+        intent = move_intent(message.get(INTENT) or {}, extracted)
+        if intent is not None:
+            message.set(INTENT, intent, add_to_output=True)
+
+
+def move_intent(intent: Dict[str, Any], extracted: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The moving intent for a message with the day of its move, when the classifier took it
+    for the expiry calculator or was unsure; None to keep the classifier's intent."""
+    if not any(e.get("entity") == "event_date" and e.get("role") == "move" for e in extracted):
+        return None
+    direction = next((e.get("value") for e in extracted if e.get("entity") == "move"), None)
+    name = intent.get(INTENT_NAME_KEY)
+    confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    if name in REREAD_AS_MOVE:
+        name = MOVE_INTENTS.get(direction, "move_in")
+    elif name not in MOVE_INTENTS.values() or confidence >= SURE:
+        return None
+    return {**intent, INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: max(confidence, SURE)}

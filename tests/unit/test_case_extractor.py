@@ -48,3 +48,20 @@ def test_component_adds_entities_and_skips_payloads():
     extractor.process([message, payload])
     assert [e["value"] for e in message.get(ENTITIES)] == ["stolen"]
     assert not payload.get(ENTITIES)
+
+
+def test_a_move_with_its_day_is_a_moving_question_not_the_expiry_calculator():
+    """Resident probe: 「11/25に東京から越してきた…いつまでに？」 went to the calculator's
+    birth-date question; "I move out … on 12/10" to the fallback."""
+    from maina_rasa.nlu.case import move_intent
+
+    moved_in = entities_for("11/20に東京から越してきたんだけど いつまでに届け出ればいい?")
+    moving_out = entities_for("i move out to sapporo on 12/10, what is deadline")
+    birth = entities_for("1990年1月15日生まれで2019年7月1日にカードをもらった")
+    assert move_intent({"name": "ask_my_expiry", "confidence": 0.88}, moved_in) == \
+        {"name": "move_in", "confidence": 0.9}
+    assert move_intent({"name": "address_name_change", "confidence": 0.24}, moving_out) == \
+        {"name": "address_name_change", "confidence": 0.9}
+    assert move_intent({"name": "ask_my_expiry", "confidence": 0.9}, birth) is None
+    assert move_intent({"name": "card_pickup", "confidence": 0.4}, moved_in) is None  # another topic
+    assert move_intent({"name": "move_in", "confidence": 0.95}, moved_in) is None  # already sure

@@ -232,3 +232,18 @@ def test_a_foreign_national_moving_abroad_returns_the_card():
 def test_a_found_card_cannot_be_unlocked_by_phone():
     assert choose("utter_followup_phone", "followup_phone", "電話で解除できる？", "found").response \
         == "utter_card_found"
+
+
+@pytest.mark.parametrize("text", [
+    "カードが使えなくなりました", "暗証番号を3回まちがえて使えなくなりました", "どこにあるかわからなくなった",
+    "カードがなくなりました",
+])
+def test_a_card_that_stopped_working_is_no_bereavement(text):
+    """「なくなりました」 alone is not 「亡くなりました」 (resident probe: condolences for a locked PIN)."""
+    assert "bereaved" not in choose("utter_pin_locked", "pin_locked", text).situations
+
+
+@pytest.mark.parametrize("text", ["ちちがなくなりました。カードは？", "母が先月なくなったんだけど",
+                                  "祖母が亡くなりました"])
+def test_a_death_in_the_family_in_kana_or_kanji_is_bereavement(text):
+    assert "bereaved" in choose("utter_lost_card", "lost_card", text).situations
