@@ -37,7 +37,8 @@ def _re(*patterns: str) -> Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-# First match wins: 「盗まれてなくなった」 is a theft, 「火事で燃えて壊れた」 a disaster.
+# First match wins: 「盗まれてなくなった」 is a theft, 「火事で燃えて壊れた」 a disaster. The last pattern of
+# each: the words Chinese, Korean and Vietnamese residents use (issue 15).
 _REASONS: Tuple[Tuple[str, Pattern[str]], ...] = (
     (REMARKS_FULL, _re(r"追記欄.{0,6}(?:いっぱい|一杯|埋ま|うま|足りな|たりな|満杯|余白|書くところ|書く場所)",
                        r"remarks? (?:field|column|space).{0,12}(?:full|no (?:more )?(?:space|room))")),
@@ -45,17 +46,26 @@ _REASONS: Tuple[Tuple[str, Pattern[str]], ...] = (
                        r"(?:office|city|staff)(?:'s)? (?:mistake|error)")),
     (EXPIRED, _re(r"期限(?:が)?切れ|期限(?:が)?過ぎ|失効", r"\bexpired\b")),
     (STOLEN, _re(r"盗まれ|ぬすまれ|盗難|盗られ|とられ|取られ|すられ|スられ|スリ|ひったくり|空き巣|置き引き",
-                 r"\bstolen\b|\btheft\b|\bpickpocket|\brobbed\b|\bsnatched\b")),
+                 r"\bstolen\b|\btheft\b|\bpickpocket|\brobbed\b|\bsnatched\b",
+                 r"被偷|被盗|偷走|被抢|扒手|도난|도둑|훔쳐|소매치기|bị trộm|bi trom|móc túi|moc tui|bị cướp|bi cuop")),
     (DISASTER, _re(r"火事|火災|燃え|もえ|焼け|焼失|災害|地震|水害|浸水|津波|洪水|台風|罹災|被災",
-                   r"\bfire\b|\bburn(?:t|ed)?\b|\bflood|\bdisaster|\bearthquake|\btsunami|\btyphoon")),
+                   r"\bfire\b|\bburn(?:t|ed)?\b|\bflood|\bdisaster|\bearthquake|\btsunami|\btyphoon",
+                   r"火灾|着火|烧了|烧掉|烧坏|受灾|水灾|화재|불에\s*타|불타|이재|침수|홍수|"
+                   r"bị cháy|bi chay|cháy nhà|chay nha|"
+                   r"hỏa hoạn|hoa hoan|thiên tai|thien tai|động đất|dong dat|ngập lụt|ngap lut")),
     (DAMAGED, _re(r"割れ|われ|折れ|おれ|曲が|まが|壊れ|こわれ|壊し|こわし|破損|損傷|傷が|ヒビ|ひび|"
                   r"踏ん|ふん(?:で|じゃ)|"
                   r"読み取れな|読めな|よめな|反応しな|使えなくな|欠け|はげ|剥げ|洗濯|水没|濡れ|ぬれ|溶け",
                   r"\bbroken\b|\bbroke\b|\bcrack|\bdamaged?\b|\bsnapped\b|\bbent\b|\bwashed\b|\bscratch|"
-                  r"\bdoes(?:n't| not) (?:work|read)")),
+                  r"\bdoes(?:n't| not) (?:work|read)",
+                  r"坏了|弄坏|折断|裂开|断了|破损|读不出|부러|깨졌|깨져|파손|고장|휘어|금이\s*갔|"
+                  r"bị gãy|bi gay|bị nứt|bi nut|bị hỏng|bi hong|bị hư|bi hu|bị cong|bi cong")),
     (LOST, _re(r"なくし|なくな|紛失|落とし|見当たら|みあたら|見つからな|みつからな|置き忘れ"
                r"|どこかに(?:いっ|やっ)|行方不明",
-               r"\blost\b|\blose\b|\bmisplaced\b|\bcan'?t find\b|\bcannot find\b|\bdropped\b|\bmissing\b")),
+               r"\blost\b|\blose\b|\bmisplaced\b|\bcan'?t find\b|\bcannot find\b|\bdropped\b|\bmissing\b",
+               r"丢了|丢失|弄丢|不见了|找不到|遗失|掉了|잃어버|분실|잃었|없어졌|"
+               r"bị mất|bi mat the|the bi mat|mất thẻ|mat the|làm mất|lam mat|"
+               r"đánh rơi|danh roi|không tìm thấy|khong tim thay")),
 )
 
 _WITHOUT_CERTS = _re(
@@ -78,7 +88,9 @@ _PROOF_YES = _re(
     r"警察(?:に|へ)(?:届け|とどけ|言っ|いっ|行っ|連絡し|相談し)|受理番号(?:が|は|も)?(?:ある|あり|もらっ|わかる)",
     r"消防(?:署)?(?:で|から)(?:証明|罹災)",
     r"\breported (?:it |the theft |the loss )?to the police\b|\bhave (?:a |the )?(?:police report|report number|"
-    r"disaster certificate|fire certificate)\b|\bpolice report number\b")
+    r"disaster certificate|fire certificate)\b|\bpolice report number\b",
+    r"罹灾证明|受灾证明|报警了|报案了|이재\s*증명서|도난\s*신고(?:를)?\s*했|분실\s*신고(?:를)?\s*했|"
+    r"đã báo công an|da bao cong an|giấy chứng nhận thiệt hại|giay chung nhan thiet hai")
 
 _PIN_KINDS: Tuple[Tuple[str, Pattern[str]], ...] = (
     ("signing", _re(r"署名用|しょめいよう|英数字|6(?:〜|~|-|から)16|e-?tax|確定申告",
@@ -132,6 +144,17 @@ def reason(text: str) -> Optional[str]:
                 return None
             return code
     return None
+
+
+_COST = _re(r"手数料|いくら|幾ら|いかほど|費用|料金|お金|金額|何円|無料|タダ|有料",
+            r"\bhow much\b|\bcost|\bfees?\b|\bprice\b|\bfree\b|\bpay\b",
+            r"多少钱|费用|收费|免费|얼마|비용|수수료|무료",
+            r"bao nhiêu|bao nhieu|lệ phí|le phi|mất tiền|mat tien|miễn phí|mien phi")
+
+
+def asks_cost(text: str) -> bool:
+    """The message asks what something costs (or whether it is free)."""
+    return bool(_COST.search(cue_text(text)))
 
 
 def certificates(text: str) -> Optional[bool]:

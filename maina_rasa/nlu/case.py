@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from maina import case, clock
@@ -33,7 +33,12 @@ MOVE_INTENTS = {"in": "move_in", "out": "address_name_change", "within": "addres
 # what the classifier says of such a message instead (dates → the calculator)
 REREAD_AS_MOVE = frozenset({"ask_my_expiry", "why_my_expiry", "validity_card", "validity_foreign",
                             "expired", "renewal_procedure"})
-SURE = 0.9  # above the FallbackClassifier's threshold: the move and its day were both said
+SURE = 0.9  # above the FallbackClassifier's threshold: what the message is about was said
+# A message that gives the reason for a new card and asks what it costs is a fee question
+# (a long polite letter about a fire read as 「耳が聞こえない」 by the classifier): the intents
+# that already are one keep their own answer.
+FEE_INTENTS = frozenset({"reissue_fee", "express_issue", "followup_cost"})
+REISSUE_REASONS = frozenset({case.LOST, case.STOLEN, case.DAMAGED, case.DISASTER})
 
 
 def _flag(value: Optional[bool], yes: str, no: str) -> Optional[str]:
@@ -73,9 +78,23 @@ class CaseExtractor(RuleEntityExtractor):
     entities_for = staticmethod(entities_for)
 
     def after_extracting(self, message: Message, extracted: List[Dict[str, Any]]) -> None:
-        intent = move_intent(message.get(INTENT) or {}, extracted)
+        current = message.get(INTENT) or {}
+        intent = move_intent(current, extracted) or fee_intent(current, extracted, message.get(TEXT))
         if intent is not None:
             message.set(INTENT, intent, add_to_output=True)
+
+
+def fee_intent(intent: Dict[str, Any], extracted: List[Dict[str, Any]], text: Any) -> Optional[Dict[str, Any]]:
+    """``reissue_fee`` (``express_issue`` when in a hurry) for a message that says why it needs
+    a new card and asks the cost, whatever the classifier thought; None otherwise."""
+    name = str(intent.get(INTENT_NAME_KEY) or "")
+    said = {e.get("entity"): e.get("value") for e in extracted}
+    if said.get("reason") not in REISSUE_REASONS or name in FEE_INTENTS or name.startswith("konbini") \
+            or not isinstance(text, str) or not case.asks_cost(text):
+        return None
+    name = "express_issue" if said.get("express") == "yes" else "reissue_fee"
+    confidence = float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    return {**intent, INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: max(confidence, SURE)}
 
 
 def move_intent(intent: Dict[str, Any], extracted: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:

@@ -65,3 +65,27 @@ def test_a_move_with_its_day_is_a_moving_question_not_the_expiry_calculator():
     assert move_intent({"name": "ask_my_expiry", "confidence": 0.9}, birth) is None
     assert move_intent({"name": "card_pickup", "confidence": 0.4}, moved_in) is None  # another topic
     assert move_intent({"name": "move_in", "confidence": 0.95}, moved_in) is None  # already sure
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("お世話になっております。先日自宅が火事になり、マイナンバーカードが焼けてしまいました。消防署で罹災証明書は"
+     "いただいております。再発行の手数料はいかほどかかりますでしょうか。", "reissue_fee"),
+    ("카드가 불에 탔어요. 이재증명서 있어요. 재발급 비용 얼마예요?", "reissue_fee"),
+    ("the my number bi gay roi, lam lai mat bao nhieu tien", "reissue_fee"),
+    ("急ぎで！カードなくした、特急だといくら？", "express_issue"),
+])
+def test_a_reason_and_a_cost_question_is_a_fee_question(text, intent):
+    """Resident probe: a long polite letter about a fire was answered with the fax number."""
+    from maina_rasa.nlu.case import fee_intent
+
+    extracted = entities_for(normalize(text))
+    assert fee_intent({"name": "hotline_hearing", "confidence": 0.79}, extracted, text)["name"] == intent
+    assert fee_intent({"name": "reissue_fee", "confidence": 0.5}, extracted, text) is None  # already one
+    assert fee_intent({"name": "konbini_certs_fees", "confidence": 0.6}, extracted, text) is None
+
+
+def test_a_cost_question_without_a_reason_keeps_its_intent():
+    from maina_rasa.nlu.case import fee_intent
+
+    text = "コンビニで住民票はいくら？"
+    assert fee_intent({"name": "konbini_certs_fees", "confidence": 0.9}, entities_for(normalize(text)), text) is None
