@@ -141,7 +141,9 @@ def _rules() -> Tuple[_Rewrite, ...]:
         (_any("ngay sinh", "sinh nhat", "sinh ngay", "sinh vao", "sinh", "ns", "sn", "dob"),
          lambda m: "生年月日"),
         (_any("nop don", "nop ho so", "lam don", "xin cap", "dang ky", "dang ki", "nop"), lambda m: "申請日"),
-        (_any("nhan the", "nhan duoc the", "lay the", "lam the", "cap the", "duoc cap", "ngay cap", "nhan card",
+        # 「ngày cấp thẻ 01/06/2024」: the whole label, so that nothing stands between it and its date
+        (_any("ngay cap the", "ngay nhan the", "ngay lam the", "ngay lay the", "duoc cap the", "ngay cap card",
+              "nhan the", "nhan duoc the", "lay the", "lam the", "cap the", "duoc cap", "ngay cap", "nhan card",
               "lam card", "phat hanh", "nhan", "cap"), lambda m: "交付日"),
     ]
     return tuple((re.compile(pattern), replace) for pattern, replace in rules)

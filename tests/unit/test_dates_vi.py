@@ -100,3 +100,17 @@ def test_offsets_point_at_the_original_text():
     [mention] = dates.extract_dates(text, TODAY)
     assert mention.text == "ngày 15 tháng 1 năm 1990"
     assert text[mention.start:mention.end] == mention.text
+
+
+def test_a_label_with_the_card_word_binds_to_its_own_date():
+    """Resident probe: 「ngày cấp thẻ 01/06/2024, thời hạn lưu trú đến 30/11/2026」 took the issue
+    date for the end of the stay (the word thẻ stood between the label and its date)."""
+    import datetime as dt
+
+    from maina import dates
+    from maina.normalize import normalize
+
+    text = normalize("Thẻ My Number của tôi hết hạn khi nào? Ngày sinh 12/05/1998, ngày cấp thẻ 01/06/2024, "
+                     "thời hạn lưu trú đến 30/11/2026")
+    found = [(m.partial.to_slot(), m.role) for m in dates.extract_dates(text, dt.date(2026, 11, 30))]
+    assert found == [("1998-05-12", "birth"), ("2024-06-01", "issue"), ("2026-11-30", "stay_end")]
