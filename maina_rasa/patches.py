@@ -62,6 +62,17 @@ action-server budget is behaviour and always installed.
    ``skops.io._utils`` loads, so the trusted names, and which models load, are the same.
    Only installed before skops.io is imported and for the pinned skops.
    Test: tests/unit/test_patches.py::test_skops_type_lookup_is_skops.
+7. **sql_tracker_store** (speed-up) — ``rasa.core.tracker_store._create_from_endpoint_config``.
+   The tracker store's per-turn savings (SQLite in WAL mode, a saved tracker handed back
+   after a one-row check, no count query before a save) live in
+   :class:`maina_rasa.tracker_store.FastSQLTrackerStore`; endpoints.yml names it, but with
+   Rasa's own ``type: SQL`` they would be lost (issue 17: 1.85× stock instead of ~3×). For
+   ``type: SQL`` (any case) Rasa's factory now builds that store, a subclass of
+   ``SQLTrackerStore`` with the same arguments, table and rows, so PostgreSQL (the cluster)
+   works as before: only SQLite gets the WAL/connection-pool tuning, the reuse and the
+   count-free save are plain SQL on every dialect. Every other type (in memory, Redis,
+   Mongo, Dynamo, a class path) is built by Rasa's code unchanged.
+   Test: tests/unit/test_fast_tracker_store.py::test_type_sql_from_endpoints_gets_the_fast_store.
 """
 from __future__ import annotations
 
@@ -562,6 +573,51 @@ def _skops_type_lookup_installed() -> bool:
     return _skops_finder in sys.meta_path
 
 
+# --- 7. sql_tracker_store ------------------------------------------------------------------
+
+
+def fast_sql_factory(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's ``_create_from_endpoint_config`` that builds
+    :class:`~maina_rasa.tracker_store.FastSQLTrackerStore` for ``type: SQL``, with the
+    arguments Rasa gives its ``SQLTrackerStore``; any other type goes to Rasa's code."""
+
+    @functools.wraps(original)
+    def _create_from_endpoint_config(endpoint_config: Any = None, domain: Any = None,
+                                     event_broker: Any = None) -> Any:
+        kind = getattr(endpoint_config, "type", None)
+        if not isinstance(kind, str) or kind.lower() != "sql":
+            return original(endpoint_config, domain, event_broker)
+        from rasa.shared.core.domain import Domain
+
+        from maina_rasa.tracker_store import FastSQLTrackerStore
+
+        store = FastSQLTrackerStore(
+            domain=domain or Domain.empty(),
+            host=endpoint_config.url,
+            event_broker=event_broker,
+            **endpoint_config.kwargs,
+        )
+        logger.debug("Connected to %s (for type: SQL).", type(store).__name__)
+        return store
+
+    return _marked(_create_from_endpoint_config, "sql_tracker_store")
+
+
+def _install_sql_tracker_store(environ: Mapping[str, str]) -> None:
+    import rasa.core.tracker_store as rasa_tracker_store
+
+    if not _is_patched(rasa_tracker_store._create_from_endpoint_config):
+        rasa_tracker_store._create_from_endpoint_config = fast_sql_factory(
+            rasa_tracker_store._create_from_endpoint_config
+        )
+
+
+def _sql_tracker_store_installed() -> bool:
+    import rasa.core.tracker_store as rasa_tracker_store
+
+    return _is_patched(rasa_tracker_store._create_from_endpoint_config)
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -614,6 +670,14 @@ PATCHES = (
           "start, mostly formatting error messages nobody reads",
           "tests/unit/test_patches.py::test_skops_type_lookup_is_skops",
           True, _install_skops_type_lookup, _skops_type_lookup_installed),
+    Patch("sql_tracker_store",
+          "rasa.core.tracker_store._create_from_endpoint_config (type: SQL)",
+          "Rasa's own `type: SQL` in endpoints.yml gets the project's SQL store (WAL on "
+          "SQLite, saved trackers reused after a one-row check, no count query): same "
+          "table, same rows, a subclass of SQLTrackerStore",
+          "tests/unit/test_fast_tracker_store.py::"
+          "test_type_sql_from_endpoints_gets_the_fast_store",
+          True, _install_sql_tracker_store, _sql_tracker_store_installed),
 )
 
 

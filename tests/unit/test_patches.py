@@ -406,7 +406,8 @@ def test_speedups_can_be_left_out_the_budget_cannot():
     names = patches.apply({patches.SPEEDUPS_ENV: "off"})
     assert names == ["action_budget"]
     assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients",
-                                 "rule_keys", "plain_graph_runner", "skops_type_lookup"]
+                                 "rule_keys", "plain_graph_runner", "skops_type_lookup",
+                                 "sql_tracker_store"]
 
 
 def test_every_patch_names_its_reason_and_an_existing_test():
