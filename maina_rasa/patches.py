@@ -10,7 +10,8 @@ version's code (re-read the replaced methods, re-run the tests below, then chang
 
 Each :class:`Patch` states what it replaces, why, and the test that proves it. A *speed-up*
 changes no answer (``bench/check_answers.py`` compares the answers with and without them);
-``MAINA_SPEEDUPS=0`` leaves the speed-ups out (to measure or compare stock Rasa). The
+``MAINA_SPEEDUPS=0`` leaves the speed-ups out (to measure or compare stock Rasa), and
+``MAINA_SPEEDUPS_SKIP=name,name`` leaves out the named ones (an A/B of one patch). The
 action-server budget is behaviour and always installed.
 
 1. **action_budget** — ``RemoteAction.run`` and ``MessageProcessor.handle_message``.
@@ -62,6 +63,29 @@ action-server budget is behaviour and always installed.
    ``skops.io._utils`` loads, so the trusted names, and which models load, are the same.
    Only installed before skops.io is imported and for the pinned skops.
    Test: tests/unit/test_patches.py::test_skops_type_lookup_is_skops.
+7. **sql_tracker_store** (speed-up) — ``rasa.core.tracker_store._create_from_endpoint_config``.
+   The tracker store's per-turn savings (SQLite in WAL mode, a saved tracker handed back
+   after a one-row check, no count query before a save) live in
+   :class:`maina_rasa.tracker_store.FastSQLTrackerStore`; endpoints.yml names it, but with
+   Rasa's own ``type: SQL`` they would be lost (issue 17: 1.85× stock instead of ~3×). For
+   ``type: SQL`` (any case) Rasa's factory now builds that store, a subclass of
+   ``SQLTrackerStore`` with the same arguments, table and rows, so PostgreSQL (the cluster)
+   works as before: only SQLite gets the WAL/connection-pool tuning, the reuse and the
+   count-free save are plain SQL on every dialect. Every other type (in memory, Redis,
+   Mongo, Dynamo, a class path) is built by Rasa's code unchanged.
+   Test: tests/unit/test_fast_tracker_store.py::test_type_sql_from_endpoints_gets_the_fast_store.
+8. **model_domain_once** (speed-up, cold start) — ``DomainProvider.load``. Loading a model,
+   Rasa reads the domain the model stores (``components/domain_provider/domain.yml``, written
+   by Rasa at training) with ``Domain.from_directory``: it parses the ~180 KB file four times
+   (to see that it is a domain file, to validate it, to build a domain it throws away, to
+   merge it), one of them with the pure-Python round-trip parser, and checks it against
+   Rasa's schema with pykwalify — ~2.5 s CPU of every start. The domain was validated when
+   it was read for training; here each file is parsed once with Rasa's own ``read_yaml``
+   (same parser, same result), recognised as a domain file by the same keys, its version
+   checked with the same warning, merged and built with ``Domain.merge_domain_dicts`` and
+   ``Domain.from_dict`` as Rasa does. The one difference: a model archive edited by hand
+   into an invalid domain is not reported by the schema check at loading.
+   Test: tests/unit/test_patches.py::test_model_domain_once_is_rasas_domain.
 """
 from __future__ import annotations
 
@@ -82,6 +106,7 @@ logger = logging.getLogger(__name__)
 
 PINNED_RASA = "3.6.21"
 SPEEDUPS_ENV = "MAINA_SPEEDUPS"
+SKIP_ENV = "MAINA_SPEEDUPS_SKIP"
 ACTION_TIMEOUT_ENV = "MAINA_ACTION_TIMEOUT"
 DEFAULT_ACTION_TIMEOUT = 2.0
 MAX_ACTION_TIMEOUT = 300.0  # Rasa's own value
@@ -562,6 +587,101 @@ def _skops_type_lookup_installed() -> bool:
     return _skops_finder in sys.meta_path
 
 
+# --- 7. sql_tracker_store ------------------------------------------------------------------
+
+
+def fast_sql_factory(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's ``_create_from_endpoint_config`` that builds
+    :class:`~maina_rasa.tracker_store.FastSQLTrackerStore` for ``type: SQL``, with the
+    arguments Rasa gives its ``SQLTrackerStore``; any other type goes to Rasa's code."""
+
+    @functools.wraps(original)
+    def _create_from_endpoint_config(endpoint_config: Any = None, domain: Any = None,
+                                     event_broker: Any = None) -> Any:
+        kind = getattr(endpoint_config, "type", None)
+        if not isinstance(kind, str) or kind.lower() != "sql":
+            return original(endpoint_config, domain, event_broker)
+        from rasa.shared.core.domain import Domain
+
+        from maina_rasa.tracker_store import FastSQLTrackerStore
+
+        store = FastSQLTrackerStore(
+            domain=domain or Domain.empty(),
+            host=endpoint_config.url,
+            event_broker=event_broker,
+            **endpoint_config.kwargs,
+        )
+        logger.debug("Connected to %s (for type: SQL).", type(store).__name__)
+        return store
+
+    return _marked(_create_from_endpoint_config, "sql_tracker_store")
+
+
+def _install_sql_tracker_store(environ: Mapping[str, str]) -> None:
+    import rasa.core.tracker_store as rasa_tracker_store
+
+    if not _is_patched(rasa_tracker_store._create_from_endpoint_config):
+        rasa_tracker_store._create_from_endpoint_config = fast_sql_factory(
+            rasa_tracker_store._create_from_endpoint_config
+        )
+
+
+def _sql_tracker_store_installed() -> bool:
+    import rasa.core.tracker_store as rasa_tracker_store
+
+    return _is_patched(rasa_tracker_store._create_from_endpoint_config)
+
+
+# --- 8. model_domain_once ------------------------------------------------------------------
+
+
+def model_domain(path: Text) -> Any:
+    """``Domain.from_path`` of a model's stored domain without re-validating it, each file
+    parsed once (see ``model_domain_once`` above)."""
+    import rasa.shared.utils.io as rasa_io
+    from rasa.shared.core.domain import ALL_DOMAIN_KEYS, Domain
+    from rasa.shared.data import is_likely_yaml_file
+    from rasa.shared.utils.validation import validate_training_data_format_version
+
+    if os.path.isfile(path):
+        return Domain.from_path(path)  # Rasa's models store a directory
+    combined: Dict[Text, Any] = {}
+    for root, _, files in os.walk(path, followlinks=True):
+        for file in files:
+            full_path = os.path.join(root, file)
+            if not is_likely_yaml_file(full_path):
+                continue
+            content = rasa_io.read_yaml_file(full_path)
+            if not any(key in content for key in ALL_DOMAIN_KEYS):
+                continue
+            validate_training_data_format_version(content, full_path)
+            combined = Domain.merge_domain_dicts(content, combined)
+    return Domain.from_dict(combined)
+
+
+def _install_model_domain_once(environ: Mapping[str, str]) -> None:
+    from rasa.graph_components.providers.domain_provider import DomainProvider
+
+    if _is_patched(DomainProvider.load):
+        return
+    original = DomainProvider.load.__func__
+
+    @functools.wraps(original)
+    def load(cls: Any, config: Dict[Text, Any], model_storage: Any, resource: Any,
+             execution_context: Any, **kwargs: Any) -> Any:
+        with model_storage.read_from(resource) as resource_directory:
+            domain = model_domain(os.path.abspath(resource_directory))
+        return cls(model_storage, resource, domain)
+
+    DomainProvider.load = classmethod(_marked(load, "model_domain_once"))
+
+
+def _model_domain_once_installed() -> bool:
+    from rasa.graph_components.providers.domain_provider import DomainProvider
+
+    return _is_patched(DomainProvider.load)
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -614,6 +734,20 @@ PATCHES = (
           "start, mostly formatting error messages nobody reads",
           "tests/unit/test_patches.py::test_skops_type_lookup_is_skops",
           True, _install_skops_type_lookup, _skops_type_lookup_installed),
+    Patch("sql_tracker_store",
+          "rasa.core.tracker_store._create_from_endpoint_config (type: SQL)",
+          "Rasa's own `type: SQL` in endpoints.yml gets the project's SQL store (WAL on "
+          "SQLite, saved trackers reused after a one-row check, no count query): same "
+          "table, same rows, a subclass of SQLTrackerStore",
+          "tests/unit/test_fast_tracker_store.py::"
+          "test_type_sql_from_endpoints_gets_the_fast_store",
+          True, _install_sql_tracker_store, _sql_tracker_store_installed),
+    Patch("model_domain_once",
+          "rasa.graph_components.providers.domain_provider.DomainProvider.load",
+          "a model's own domain (validated at training) is parsed once when the model loads, "
+          "not four times plus a pykwalify schema check: ~2.5 s CPU of the cold start",
+          "tests/unit/test_patches.py::test_model_domain_once_is_rasas_domain",
+          True, _install_model_domain_once, _model_domain_once_installed),
 )
 
 
@@ -630,9 +764,10 @@ def apply(environ: Optional[Mapping[str, str]] = None) -> List[str]:
     environ = os.environ if environ is None else environ
     check_rasa_version()
     speedups = speedups_enabled(environ)
+    skip = {name.strip() for name in environ.get(SKIP_ENV, "").split(",") if name.strip()}
     names = []
     for patch in PATCHES:
-        if patch.speedup and not speedups:
+        if patch.speedup and (not speedups or patch.name in skip):
             continue
         patch.install(environ)
         names.append(patch.name)

@@ -1,8 +1,10 @@
 """Rasa's SQL tracker store without the per-turn work a turn does not need (issue 6).
 
-Enabled in endpoints.yml (``tracker_store: type: maina_rasa.tracker_store.FastSQLTrackerStore``);
-same settings, same ``events`` table, same rows as Rasa's ``SQLTrackerStore`` (it is a
-subclass), so the two can be swapped on an existing database, and PostgreSQL works as before.
+Named in endpoints.yml (``tracker_store: type: maina_rasa.tracker_store.FastSQLTrackerStore``);
+Rasa's own ``type: SQL`` gets it too once :mod:`maina_rasa.patches` is applied (patch
+``sql_tracker_store``, at start-up of every server of the project). Same settings, same
+``events`` table, same rows as Rasa's ``SQLTrackerStore`` (it is a subclass), so the two can be
+swapped on an existing database, and PostgreSQL works as before.
 
 The profile of a turn (bench/profile.md) showed Rasa's tracker store taking ~40 % of the Rasa
 process's time, blocking the event loop each time:

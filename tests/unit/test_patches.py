@@ -291,6 +291,69 @@ def test_plain_graph_runner_fails_like_dask() -> None:
             run(_runner([]), {"__message__": "tokens"}, ["select"])
 
 
+def test_model_domain_once_is_rasas_domain(tmp_path) -> None:
+    """The project's domain, stored in a model as training stores it, loads into the same
+    domain as Rasa's ``DomainProvider.load`` gives (every key, slots, responses, session
+    config, fingerprint); so do a domain split over files and a file that is not a domain."""
+    from pathlib import Path
+
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.graph_components.providers.domain_provider import DomainProvider
+    from rasa.shared.importers.importer import TrainingDataImporter
+
+    patches.apply()
+    assert patches._model_domain_once_installed()
+    rasa_load = DomainProvider.load.__wrapped__
+    root = Path(__file__).resolve().parents[2]
+    domain = TrainingDataImporter.load_from_config(
+        str(root / "config.yml"), str(root / "domain.yml"), [str(root / "data")]
+    ).get_domain()
+    assert len(domain.responses) > 100 and domain.slots and domain.forms
+    (tmp_path / "storage").mkdir()
+    storage = LocalModelStorage(tmp_path / "storage")
+    resource = Resource("domain_provider")
+    DomainProvider(storage, resource)._persist(domain)  # what training writes
+    with storage.write_to(Resource("split")) as directory:
+        (directory / "a.yml").write_text('version: "3.1"\nintents: [greet, bye]\n'
+                                         'responses:\n  utter_hi: [{text: "やあ 😀"}]\n',
+                                         encoding="utf-8")
+        (directory / "sub").mkdir()
+        (directory / "sub" / "b.yml").write_text(
+            'version: "3.1"\nintents: [bye, ask]\nslots:\n  s: {type: text, '
+            'mappings: [{type: custom}]}\nsession_config: {session_expiration_time: 5}\n',
+            encoding="utf-8")
+        (directory / "notes.yml").write_text("nlu: []\n", encoding="utf-8")
+        (directory / "readme.txt").write_text("intents: [x]\n", encoding="utf-8")
+    for name in ("domain_provider", "split"):
+        ours = DomainProvider.load({}, storage, Resource(name), None).provide_inference()
+        theirs = rasa_load(DomainProvider, {}, storage, Resource(name), None)\
+            .provide_inference()
+        assert ours.as_dict() == theirs.as_dict()
+        assert ours.fingerprint() == theirs.fingerprint()
+        assert [s.as_feature() for s in ours.slots] == [s.as_feature() for s in theirs.slots]
+        assert ours.session_config == theirs.session_config
+    assert {"greet", "bye", "ask"} <= set(ours.intents) and "x" not in ours.intents
+    assert ours.responses["utter_hi"] == [{"text": "やあ 😀"}]
+    assert ours.session_config.session_expiration_time == 5
+
+
+def test_model_domain_once_parses_once_without_the_schema_check(tmp_path, monkeypatch):
+    import rasa.shared.utils.io as rasa_io
+    import rasa.shared.utils.validation as validation
+
+    patches.apply()
+    (tmp_path / "domain.yml").write_text('version: "3.1"\nintents: [greet]\n',
+                                         encoding="utf-8")
+    parsed = []
+    read_yaml = rasa_io.read_yaml
+    monkeypatch.setattr(rasa_io, "read_yaml", lambda *a, **k: parsed.append(1) or
+                        read_yaml(*a, **k))
+    monkeypatch.setattr(validation, "validate_yaml_schema", lambda *a, **k: 1 / 0)
+    assert "greet" in patches.model_domain(str(tmp_path)).intents
+    assert parsed == [1]
+
+
 _TRUSTED_NAMES = (
     "import rasa.core.agent, sys, json\n"  # the modules a server has loaded by then
     "from maina_rasa import patches\n"
@@ -405,8 +468,12 @@ def test_speedups_can_be_left_out_the_budget_cannot():
     assert not patches.speedups_enabled({patches.SPEEDUPS_ENV: "0"})
     names = patches.apply({patches.SPEEDUPS_ENV: "off"})
     assert names == ["action_budget"]
+    names = patches.apply({patches.SKIP_ENV: " rule_keys,model_domain_once,action_budget"})
+    assert "rule_keys" not in names and "model_domain_once" not in names
+    assert "action_budget" in names and "plain_graph_runner" in names
     assert patches.apply({}) == ["action_budget", "validator_once", "fortran_coefficients",
-                                 "rule_keys", "plain_graph_runner", "skops_type_lookup"]
+                                 "rule_keys", "plain_graph_runner", "skops_type_lookup",
+                                 "sql_tracker_store", "model_domain_once"]
 
 
 def test_every_patch_names_its_reason_and_an_existing_test():
