@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
-from maina import dates
+from maina import dates, dates_vi
 from maina.periods import add_months
 
 # Where a date without a year goes: not after today / not before today / closest to today.
@@ -181,9 +181,11 @@ def _read(kind: str, m: "re.Match[str]", today: _dt.date, where: str) -> Optiona
             return EventDate.day(span.first.replace(day=number)) if number else None
         except ValueError:
             return None
-    if kind in ("month_day_ja", "month_day_slash", "day_month_en", "month_day_en"):
+    if kind in ("month_day_ja", "month_day_slash", "day_month_slash", "day_month_en", "month_day_en"):
         if kind == "day_month_en":
             month, number = _MONTH_EN[g[1]], int(g[0])
+        elif kind == "day_month_slash" or (kind == "month_day_slash" and int(g[0]) > 12 >= int(g[1])):
+            month, number = int(g[1]), int(g[0])  # 20/11: only a day can be 20
         elif kind == "month_day_en":
             month, number = _MONTH_EN[g[0]], int(g[1])
         else:
@@ -247,11 +249,13 @@ def find(text: str, today: _dt.date, where: str = PAST) -> List[EventMention]:
         elif mention.year is not None:  # a year that is wrong (平成32年…): not ours to guess
             taken.append((mention.start, mention.end))
     norm = _normalised(text)
+    day_first = dates_vi.looks_vietnamese(norm)  # Vietnamese writes 1/12 for 1 December
     for pattern, kind in _PATTERNS:
         for m in pattern.finditer(norm):
             if not free(m.start(), m.end()):
                 continue
-            when = _read(kind, m, today, where)
+            when = _read("day_month_slash" if day_first and kind == "month_day_slash" else kind,
+                         m, today, where)
             taken.append((m.start(), m.end()))
             if when is not None:
                 found.append(EventMention(m.start(), m.end(), when))

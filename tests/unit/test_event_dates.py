@@ -78,3 +78,16 @@ def test_place_month_day():
         event_dates.place_month_day(2, 29, TODAY, PAST) is None
     assert event_dates.place_month_day(2, 30, TODAY, NEAR) is None
     assert event_dates.place_month_day(11, 25, TODAY, FUTURE) == TODAY
+
+
+def test_a_day_first_date_in_vietnamese_and_a_day_that_cannot_be_a_month():
+    """Resident probe: 「chuyển đến Tomakomai 20/11」 had no date; 1/12 in Vietnamese is 1 December."""
+    import datetime as dt
+
+    from maina import event_dates
+
+    today = dt.date(2026, 11, 30)
+    assert event_dates.first("tôi chuyển đến tomakomai 20/11, hạn nộp là khi nào", today).first == dt.date(2026, 11, 20)
+    assert event_dates.first("toi se chuyen nha ngay 1/12", today, event_dates.FUTURE).first == dt.date(2026, 12, 1)
+    assert event_dates.first("20/11に越してきた", today).first == dt.date(2026, 11, 20)
+    assert event_dates.first("12/1に引っ越す", today, event_dates.FUTURE).first == dt.date(2026, 12, 1)
