@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from answer_check import contains_key_facts
+from answer_check import contains_key_facts, missed_questions, score
 
 from maina.language import detect_language
 
@@ -110,16 +110,9 @@ def _japanese_sentences(text: str) -> bool:
 
 def test_vietnamese_questions_contain_key_facts(bot):
     assert len(QUESTIONS) >= 40
-    misses = []
-    for question, checks in QUESTIONS:
-        answer = bot.text(question, sender=_sender())
-        if not contains_key_facts(answer, checks) or _japanese_sentences(answer):
-            misses.append((question, checks, answer))
-    for question, checks, answer in misses:
-        print(f"\nMISS: {question}\n  wanted: {checks}\n  got: {answer[:300]}")
-    score = 1 - len(misses) / len(QUESTIONS)
-    print(f"\nVietnamese REST: {len(QUESTIONS) - len(misses)}/{len(QUESTIONS)} ({score:.0%})")
-    assert score >= TARGET
+    misses = missed_questions(lambda q: bot.text(q, sender=_sender()), QUESTIONS,
+                              lambda answer: not _japanese_sentences(answer))
+    assert score("Vietnamese REST", len(QUESTIONS), misses) >= TARGET, "\n".join(misses)
 
 
 def test_vietnamese_conversations(bot):

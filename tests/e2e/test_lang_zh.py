@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from answer_check import contains_key_facts
+from answer_check import contains_key_facts, missed_questions, score
 
 TARGET = 0.95
 FREE_DIAL, FOREIGN_CARD, FOREIGN_SYSTEM = "0120-95-0178", "0120-0178-27", "0120-0178-26"
@@ -104,16 +104,8 @@ def _sender() -> str:
 
 def test_chinese_questions_contain_key_facts(bot):
     assert len(QUESTIONS) >= 40
-    misses = []
-    for question, checks in QUESTIONS:
-        answer = bot.text(question, sender=_sender())
-        if not contains_key_facts(answer, checks) or not _chinese(answer):
-            misses.append(f"{question}\n   expected: {checks}\n   got: {answer!r}")
-    score = 1 - len(misses) / len(QUESTIONS)
-    print(f"\nChinese questions: {len(QUESTIONS) - len(misses)}/{len(QUESTIONS)} = {score:.1%}")
-    for miss in misses:
-        print("MISS", miss)
-    assert score >= TARGET, "\n".join(misses)
+    misses = missed_questions(lambda q: bot.text(q, sender=_sender()), QUESTIONS, _chinese)
+    assert score("Chinese questions", len(QUESTIONS), misses) >= TARGET, "\n".join(misses)
 
 
 def test_chinese_follow_ups_answer_for_the_topic_in_play(bot):
