@@ -7,7 +7,7 @@
 
 The tracker store is the one endpoints.yml names, with the same settings from the
 environment (scripts/defaults.env: SQLite run/tracker.db; the cluster's PostgreSQL when
-MAINA_TRACKER_* point there, e.g. `python scripts/cluster.py env`). Read-only: retention is
+MAINA_TRACKER_* point there, e.g. `python -m maina_ops cluster env`). Read-only: retention is
 the server's job. Writes report.html, report.csv (groups of questions, for the FAQ review
 meeting) and report-daily.csv (counts per day and channel).
 """
@@ -20,9 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
-import servers  # noqa: E402
+from maina_ops import servers  # noqa: E402
 
 
 def tracker_engine(env: dict):
@@ -48,7 +47,7 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=int, default=7, help="days up to today (default 7)")
     parser.add_argument("--out", default=str(ROOT / "results"), help="output folder")
     parser.add_argument("--cluster", action="store_true",
-                        help="read the PostgreSQL of `make run-cluster` (scripts/cluster.py)")
+                        help="read the PostgreSQL of `make run-cluster` (maina_ops/cluster.py)")
     args = parser.parse_args(argv)
     if not 1 <= args.days <= 366:
         parser.error("--days must be 1..366")
@@ -58,7 +57,7 @@ def main(argv=None) -> int:
 
     overrides = {}
     if args.cluster:
-        import cluster
+        from maina_ops import cluster
 
         overrides = cluster.Cluster.from_env().shared_env()
     env = servers.settings(overrides)
