@@ -9,28 +9,16 @@ values (dates in the user's language).
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-from pathlib import Path
 from typing import Any, Dict, List, Mapping
 
-import yaml
-
-from maina import facts, locales, wareki
+from maina import facts, locales, placeholders, wareki
 from maina.partial import PartialDate
-
-RESPONSES_DIR = Path(__file__).resolve().parent.parent / "data" / "responses"
-PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
+from maina.placeholders import PLACEHOLDER
 
 
-@functools.lru_cache(maxsize=1)
 def responses() -> Dict[str, List[Mapping[str, Any]]]:
-    """Every response of data/responses/*.yml by name (read once per process)."""
-    found: Dict[str, List[Mapping[str, Any]]] = {}
-    for path in sorted(RESPONSES_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        found.update(data.get("responses") or {})
-    return found
+    """Every response of the domain and data/responses/ by name (maina.placeholders reads them once)."""
+    return placeholders.variations()
 
 
 def _is_english(variation: Mapping[str, Any]) -> bool:

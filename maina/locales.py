@@ -136,13 +136,15 @@ def spoken() -> Tuple[str, ...]:
     return BUILT_IN + tuple(all_locales())
 
 
-def spoken_names() -> str:
-    """「日本語 / English / 简体中文 / …」: each spoken language by its own name, for the answer
-    to a resident whose language Maina-chan does not speak yet."""
-    return " / ".join(("日本語", "English") + tuple(get(code).name for code in all_locales()))
 def names() -> Dict[str, str]:
     """Every spoken language's name in itself, ja and en first: 日本語, English, 简体中文, …"""
     return {**BUILT_IN_NAMES, **{code: locale.name for code, locale in all_locales().items()}}
+
+
+def spoken_names() -> str:
+    """「日本語 / English / 简体中文 / …」, for the answer to a resident whose language
+    Maina-chan does not speak yet."""
+    return " / ".join(names().values())
 
 
 def is_japanese_words(value: Any) -> bool:

